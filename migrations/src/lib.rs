@@ -1,0 +1,20 @@
+//! Database migrations (sea-orm-migration), run on SQLite and PostgreSQL alike.
+//!
+//! The first migration creates the schema of every declared model: one table per
+//! model, one relation table per many2many, foreign keys with the declared `ondelete`
+//! policy, indexes and the `_sql_constraints` unique indexes, plus the server's own
+//! tables (HTTP sessions). Later schema changes get migrations of their own.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_create_schema;
+pub mod schema;
+
+pub struct Migrator;
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_create_schema::Migration)]
+    }
+}

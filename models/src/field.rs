@@ -1,0 +1,300 @@
+//! Field declarations: the vocabulary every model file uses to declare its columns,
+//! mirroring `odoo.fields` (Char, Many2one, ...) closely enough that an Odoo developer
+//! recognises each line.
+
+/// What happens to a record when the record a many2one points at is deleted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnDelete {
+    /// The deletion is refused while references exist (Odoo's `restrict`).
+    Restrict,
+    /// The referencing record is deleted too.
+    Cascade,
+    /// The reference is cleared.
+    SetNull,
+}
+
+/// The type of a field, with the parameters that type needs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldType {
+    Char {
+        size: Option<u32>,
+    },
+    Text,
+    Boolean,
+    Integer,
+    Float,
+    /// An exact decimal amount expressed in the currency named by `currency_field`.
+    Monetary {
+        currency_field: &'static str,
+    },
+    Selection(Vec<(&'static str, &'static str)>),
+    Many2one {
+        comodel: &'static str,
+        ondelete: OnDelete,
+    },
+    One2many {
+        comodel: &'static str,
+        inverse: &'static str,
+    },
+    Many2many {
+        comodel: &'static str,
+        relation: &'static str,
+        column1: &'static str,
+        column2: &'static str,
+    },
+    Date,
+    Datetime,
+}
+
+impl FieldType {
+    /// The `type` string `fields_get` reports.
+    pub fn odoo_name(&self) -> &'static str {
+        match self {
+            FieldType::Char { .. } => "char",
+            FieldType::Text => "text",
+            FieldType::Boolean => "boolean",
+            FieldType::Integer => "integer",
+            FieldType::Float => "float",
+            FieldType::Monetary { .. } => "monetary",
+            FieldType::Selection(_) => "selection",
+            FieldType::Many2one { .. } => "many2one",
+            FieldType::One2many { .. } => "one2many",
+            FieldType::Many2many { .. } => "many2many",
+            FieldType::Date => "date",
+            FieldType::Datetime => "datetime",
+        }
+    }
+
+    /// The model a relational field points at.
+    pub fn comodel(&self) -> Option<&'static str> {
+        match self {
+            FieldType::Many2one { comodel, .. }
+            | FieldType::One2many { comodel, .. }
+            | FieldType::Many2many { comodel, .. } => Some(comodel),
+            _ => None,
+        }
+    }
+
+    pub fn is_x2many(&self) -> bool {
+        matches!(
+            self,
+            FieldType::One2many { .. } | FieldType::Many2many { .. }
+        )
+    }
+}
+
+/// A field's default value, evaluated when a record is created without it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DefaultValue {
+    None,
+    Bool(bool),
+    Int(i64),
+    /// Decimal text, parsed exactly.
+    Number(&'static str),
+    Str(&'static str),
+    /// The current company (first of `allowed_company_ids`, else the user's company).
+    CurrentCompany,
+    /// The calling user.
+    CurrentUser,
+    /// The current company's currency.
+    CompanyCurrency,
+    /// The current date-time, UTC.
+    Now,
+    /// A record given by external id, `module.name`.
+    XmlId(&'static str),
+    /// Computed by a named hook in the server's addon code.
+    Hook(&'static str),
+}
+
+/// One field of a model.
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub name: &'static str,
+    pub string: &'static str,
+    pub ty: FieldType,
+    pub help: Option<&'static str>,
+    pub required: bool,
+    pub readonly: bool,
+    /// Stored in the model's table (or its relation table for many2many).
+    pub store: bool,
+    /// Copied by `copy()`.
+    pub copy: bool,
+    /// External id of the group a user needs to see or touch the field.
+    pub groups: Option<&'static str>,
+    pub default: DefaultValue,
+    /// Name of the compute hook; stored computes are recomputed on every create/write.
+    pub compute: Option<&'static str>,
+    /// Dotted path this field mirrors (`pos_config_id.payment_method_ids`).
+    pub related: Option<&'static str>,
+    /// Create a database index on the column.
+    pub index: bool,
+    /// Hidden from `fields_get` and never readable (passwords).
+    pub write_only: bool,
+}
+
+impl Field {
+    fn new(name: &'static str, string: &'static str, ty: FieldType) -> Field {
+        let copy = !matches!(ty, FieldType::One2many { .. });
+        Field {
+            name,
+            string,
+            ty,
+            help: None,
+            required: false,
+            readonly: false,
+            store: true,
+            copy,
+            groups: None,
+            default: DefaultValue::None,
+            compute: None,
+            related: None,
+            index: false,
+            write_only: false,
+        }
+    }
+
+    pub fn char(name: &'static str, string: &'static str) -> Field {
+        Field::new(name, string, FieldType::Char { size: None })
+    }
+    pub fn text(name: &'static str, string: &'static str) -> Field {
+        Field::new(name, string, FieldType::Text)
+    }
+    pub fn boolean(name: &'static str, string: &'static str) -> Field {
+        Field::new(name, string, FieldType::Boolean)
+    }
+    pub fn integer(name: &'static str, string: &'static str) -> Field {
+        Field::new(name, string, FieldType::Integer)
+    }
+    pub fn float(name: &'static str, string: &'static str) -> Field {
+        Field::new(name, string, FieldType::Float)
+    }
+    pub fn monetary(
+        name: &'static str,
+        string: &'static str,
+        currency_field: &'static str,
+    ) -> Field {
+        Field::new(name, string, FieldType::Monetary { currency_field })
+    }
+    pub fn selection(
+        name: &'static str,
+        string: &'static str,
+        values: &[(&'static str, &'static str)],
+    ) -> Field {
+        Field::new(name, string, FieldType::Selection(values.to_vec()))
+    }
+    pub fn many2one(name: &'static str, string: &'static str, comodel: &'static str) -> Field {
+        Field::new(
+            name,
+            string,
+            FieldType::Many2one {
+                comodel,
+                ondelete: OnDelete::SetNull,
+            },
+        )
+    }
+    pub fn one2many(
+        name: &'static str,
+        string: &'static str,
+        comodel: &'static str,
+        inverse: &'static str,
+    ) -> Field {
+        let mut f = Field::new(name, string, FieldType::One2many { comodel, inverse });
+        f.store = false;
+        f
+    }
+    pub fn many2many(
+        name: &'static str,
+        string: &'static str,
+        comodel: &'static str,
+        relation: &'static str,
+        column1: &'static str,
+        column2: &'static str,
+    ) -> Field {
+        Field::new(
+            name,
+            string,
+            FieldType::Many2many {
+                comodel,
+                relation,
+                column1,
+                column2,
+            },
+        )
+    }
+    pub fn date(name: &'static str, string: &'static str) -> Field {
+        Field::new(name, string, FieldType::Date)
+    }
+    pub fn datetime(name: &'static str, string: &'static str) -> Field {
+        Field::new(name, string, FieldType::Datetime)
+    }
+
+    pub fn required(mut self) -> Field {
+        self.required = true;
+        self
+    }
+    pub fn readonly(mut self) -> Field {
+        self.readonly = true;
+        self
+    }
+    pub fn help(mut self, help: &'static str) -> Field {
+        self.help = Some(help);
+        self
+    }
+    pub fn size(mut self, size: u32) -> Field {
+        if let FieldType::Char { size: s } = &mut self.ty {
+            *s = Some(size);
+        }
+        self
+    }
+    pub fn no_copy(mut self) -> Field {
+        self.copy = false;
+        self
+    }
+    pub fn groups(mut self, xmlid: &'static str) -> Field {
+        self.groups = Some(xmlid);
+        self
+    }
+    pub fn default(mut self, default: DefaultValue) -> Field {
+        self.default = default;
+        self
+    }
+    pub fn index(mut self) -> Field {
+        self.index = true;
+        self
+    }
+    pub fn ondelete(mut self, policy: OnDelete) -> Field {
+        if let FieldType::Many2one { ondelete, .. } = &mut self.ty {
+            *ondelete = policy;
+        }
+        self
+    }
+    /// A computed field; `store` says whether its value is kept in the table.
+    pub fn compute(mut self, hook: &'static str, store: bool) -> Field {
+        self.compute = Some(hook);
+        self.store = store;
+        self.readonly = true;
+        self.copy = false;
+        self
+    }
+    /// A related (non-stored, writable) field mirroring `path`.
+    pub fn related(mut self, path: &'static str) -> Field {
+        self.related = Some(path);
+        self.store = false;
+        self.copy = false;
+        self
+    }
+    pub fn write_only(mut self) -> Field {
+        self.write_only = true;
+        self.copy = false;
+        self
+    }
+    pub fn not_stored(mut self) -> Field {
+        self.store = false;
+        self
+    }
+
+    /// Whether the field has a column in the model's own table.
+    pub fn has_column(&self) -> bool {
+        self.store && !self.ty.is_x2many()
+    }
+}

@@ -1,0 +1,173 @@
+//! Model declarations: name, table, ordering, access rights, constraints and the
+//! RPC methods a model exposes beyond the generic ORM ones.
+
+use crate::field::{DefaultValue, Field};
+
+/// One line of `ir.model.access`: what a group (or everyone, when `group` is `None`)
+/// may do with every record of the model.
+#[derive(Clone, Debug)]
+pub struct Access {
+    pub group: Option<&'static str>,
+    pub read: bool,
+    pub write: bool,
+    pub create: bool,
+    pub unlink: bool,
+}
+
+/// Shorthand: `access(Some("base.group_user"), "r")`, `access(..., "rwcu")`.
+pub fn access(group: Option<&'static str>, perms: &str) -> Access {
+    Access {
+        group,
+        read: perms.contains('r'),
+        write: perms.contains('w'),
+        create: perms.contains('c'),
+        unlink: perms.contains('u'),
+    }
+}
+
+/// A declarative constraint; the engine checks it after every create and write.
+#[derive(Clone, Debug)]
+pub enum Constraint {
+    /// A database UNIQUE index over `fields` (Odoo's `_sql_constraints`).
+    SqlUnique {
+        name: &'static str,
+        fields: Vec<&'static str>,
+        message: &'static str,
+    },
+    /// A Python-style `@api.constrains` rule, implemented by the named hook in the
+    /// server's addon code and triggered when one of `fields` changes.
+    Check {
+        hook: &'static str,
+        fields: Vec<&'static str>,
+    },
+}
+
+/// Whether an RPC method takes record ids as its first argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MethodKind {
+    Record,
+    Model,
+}
+
+/// A business method callable over RPC.
+#[derive(Clone, Debug)]
+pub struct Method {
+    pub name: &'static str,
+    pub kind: MethodKind,
+}
+
+/// A model: what `_name`, `_description`, `_order`, `_rec_name`, `_transient` and the
+/// fields of an Odoo model declare.
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub table: String,
+    pub order: &'static str,
+    pub rec_name: &'static str,
+    pub transient: bool,
+    /// Records carry a `company_id` that multi-company isolation filters on.
+    pub check_company: bool,
+    pub fields: Vec<Field>,
+    pub access: Vec<Access>,
+    pub constraints: Vec<Constraint>,
+    pub methods: Vec<Method>,
+}
+
+impl Model {
+    pub fn new(name: &'static str, description: &'static str) -> Model {
+        Model {
+            name,
+            description,
+            table: name.replace('.', "_"),
+            order: "id",
+            rec_name: "name",
+            transient: false,
+            check_company: false,
+            fields: Vec::new(),
+            access: Vec::new(),
+            constraints: Vec::new(),
+            methods: Vec::new(),
+        }
+    }
+    pub fn order(mut self, order: &'static str) -> Model {
+        self.order = order;
+        self
+    }
+    pub fn rec_name(mut self, field: &'static str) -> Model {
+        self.rec_name = field;
+        self
+    }
+    pub fn transient(mut self) -> Model {
+        self.transient = true;
+        self
+    }
+    pub fn check_company(mut self) -> Model {
+        self.check_company = true;
+        self
+    }
+    pub fn field(mut self, field: Field) -> Model {
+        self.fields.push(field);
+        self
+    }
+    pub fn access(mut self, group: Option<&'static str>, perms: &str) -> Model {
+        self.access.push(access(group, perms));
+        self
+    }
+    pub fn sql_unique(
+        mut self,
+        name: &'static str,
+        fields: &[&'static str],
+        message: &'static str,
+    ) -> Model {
+        self.constraints.push(Constraint::SqlUnique {
+            name,
+            fields: fields.to_vec(),
+            message,
+        });
+        self
+    }
+    pub fn constrains(mut self, hook: &'static str, fields: &[&'static str]) -> Model {
+        self.constraints.push(Constraint::Check {
+            hook,
+            fields: fields.to_vec(),
+        });
+        self
+    }
+    pub fn method(mut self, name: &'static str, kind: MethodKind) -> Model {
+        self.methods.push(Method { name, kind });
+        self
+    }
+
+    /// Adds the fields every Odoo model has: `id`, `display_name` and the four
+    /// log-access fields.
+    pub fn with_magic_fields(mut self) -> Model {
+        let mut magic = vec![
+            Field::integer("id", "ID").readonly(),
+            Field::char("display_name", "Display Name").compute("display_name", false),
+            Field::many2one("create_uid", "Created by", "res.users").readonly(),
+            Field::datetime("create_date", "Created on").readonly(),
+            Field::many2one("write_uid", "Last Updated by", "res.users").readonly(),
+            Field::datetime("write_date", "Last Updated on").readonly(),
+        ];
+        for f in magic.iter_mut() {
+            f.copy = false;
+            f.default = DefaultValue::None;
+        }
+        magic.append(&mut self.fields);
+        self.fields = magic;
+        self
+    }
+
+    pub fn get_field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    pub fn has_field(&self, name: &str) -> bool {
+        self.get_field(name).is_some()
+    }
+
+    pub fn get_method(&self, name: &str) -> Option<&Method> {
+        self.methods.iter().find(|m| m.name == name)
+    }
+}

@@ -1,0 +1,108 @@
+//! `pos.payment.method`: how a POS takes money, including through a Stripe terminal.
+//!
+//! Stripe adds the `stripe` value of `use_payment_terminal` (offered only while the
+//! Stripe terminal is enabled in the settings) and `stripe_serial_number`, unique across
+//! every payment method of every company.
+use crate::prelude::*;
+
+/// Values of `use_payment_terminal`; `stripe` is offered only while
+/// `res.config.settings.module_pos_stripe` is on.
+pub const PAYMENT_TERMINALS: &[(&str, &str)] = &[("stripe", "Stripe")];
+
+pub fn model() -> Model {
+    Model::new("pos.payment.method", "Point of Sale Payment Methods")
+        .order("sequence, id")
+        .check_company()
+        .field(
+            Field::char("name", "Method")
+                .required()
+                .help("Defines the name of the payment method that will be displayed in the Point of Sale when the payments are selected."),
+        )
+        .field(Field::integer("sequence", "Sequence").default(DefaultValue::Int(1)))
+        .field(
+            Field::many2one("outstanding_account_id", "Outstanding Account", "account.account")
+                .ondelete(OnDelete::Restrict)
+                .help("Leave empty to use the default account from the company setting.\nAccount used as outstanding account when creating accounting payment records for bank payments."),
+        )
+        .field(
+            Field::many2one("receivable_account_id", "Intermediary Account", "account.account")
+                .ondelete(OnDelete::Restrict)
+                .help("Leave empty to use the default account from the company setting.\nOverrides the company's receivable account (for Point of Sale) used in the journal entries."),
+        )
+        .field(Field::boolean("is_cash_count", "Cash").compute("payment_method_is_cash_count", true))
+        .field(
+            Field::many2one("journal_id", "Journal", "account.journal")
+                .ondelete(OnDelete::Restrict)
+                .help("Leave empty to use the receivable account of customer.\nDefines the journal where to book the accumulated payments (or individual payment if Identify Customer is true) after closing the session.\nFor cash journal, we directly write to the default account in the journal via statement lines.\nFor bank journal, we write to the outstanding account specified in this payment method.\nOnly cash and bank journals are allowed."),
+        )
+        .field(
+            Field::boolean("split_transactions", "Identify Customer")
+                .default(DefaultValue::Bool(false))
+                .help("Forces to set a customer when using this payment method and splits the journal entries for each customer. It could slow down the closing process."),
+        )
+        .field(Field::many2many(
+            "open_session_ids",
+            "Pos Sessions",
+            "pos.session",
+            "",
+            "",
+            "",
+        ).compute("payment_method_open_sessions", false).help("Open PoS sessions that are using this payment method."))
+        .field(Field::many2many(
+            "config_ids",
+            "Point of Sale",
+            "pos.config",
+            "pos_config_pos_payment_method_rel",
+            "pos_payment_method_id",
+            "pos_config_id",
+        ))
+        .field(
+            Field::many2one("company_id", "Company", "res.company")
+                .required()
+                .default(DefaultValue::CurrentCompany)
+                .index(),
+        )
+        .field(
+            Field::selection("use_payment_terminal", "Use a Payment Terminal", PAYMENT_TERMINALS)
+                .help("Record payments with a terminal on this journal."),
+        )
+        .field(Field::boolean("hide_use_payment_terminal", "Hide Use Payment Terminal").compute("payment_method_hide_terminal", false))
+        .field(Field::boolean("active", "Active").default(DefaultValue::Bool(true)))
+        .field(
+            Field::selection("type", "Type", &[("cash", "Cash"), ("bank", "Bank"), ("pay_later", "Customer Account")])
+                .compute("payment_method_type", false),
+        )
+        .field(
+            Field::selection(
+                "payment_method_type",
+                "Integration",
+                &[("none", "None required"), ("terminal", "Terminal"), ("qr_code", "Bank App (QR Code)")],
+            )
+            .required()
+            .default(DefaultValue::Str("none")),
+        )
+        .field(Field::boolean("is_online_payment", "Online Payment").default(DefaultValue::Bool(false)))
+        .field(
+            Field::char("stripe_serial_number", "Stripe Serial Number")
+                .no_copy()
+                .help("[Serial number of the stripe terminal], for example: WSC513105011295"),
+        )
+        .constrains("payment_method_journal_type", &["journal_id"])
+        .constrains("payment_method_cash_terminal", &["journal_id", "use_payment_terminal"])
+        .constrains("payment_method_stripe_serial", &["stripe_serial_number", "use_payment_terminal"])
+        .method("stripe_connection_token", MethodKind::Model)
+        .method("stripe_payment_intent", MethodKind::Record)
+        .method("stripe_capture_payment", MethodKind::Model)
+        .method("stripe_cancel_payment", MethodKind::Model)
+        .method("stripe_refund", MethodKind::Model)
+        .method("stripe_payment_status", MethodKind::Model)
+        .method("action_stripe_key", MethodKind::Model)
+        .method("stripe_list_locations", MethodKind::Record)
+        .method("stripe_create_location", MethodKind::Record)
+        .method("stripe_register_reader", MethodKind::Record)
+        .method("stripe_list_readers", MethodKind::Record)
+        .method("stripe_check_reader", MethodKind::Record)
+        .access(Some("point_of_sale.group_pos_user"), "r")
+        .access(Some("point_of_sale.group_pos_manager"), "rwcu")
+        .with_magic_fields()
+}

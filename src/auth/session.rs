@@ -1,0 +1,156 @@
+//! HTTP sessions stored in the database, so that several server processes sharing a
+//! database share sessions. Only the SHA-256 of the cookie value is stored. A session
+//! carries a token derived from the user's password hash and active flag: a password
+//! change or a deactivation invalidates it.
+
+use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::ConnectionTrait;
+use serde_json::{Map, Value};
+
+use super::crypto;
+use crate::errors::{OdooError, OdooResult};
+use crate::orm::engine::row_id;
+use crate::orm::Env;
+
+const TABLE: &str = "ops_http_session";
+
+/// A session as stored.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub sid_hash: String,
+    pub uid: i64,
+    pub db: String,
+    pub login: String,
+    pub token: String,
+    pub context: Map<String, Value>,
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// The token a live session of `uid` must carry now.
+pub async fn current_token(system: &Env<'_>, uid: i64) -> OdooResult<String> {
+    let hash = super::users::stored_hash(system, uid).await?;
+    Ok(crypto::session_token(
+        uid,
+        &hash,
+        true,
+        &system.services.session_secret,
+    ))
+}
+
+/// Creates a session and returns the cookie value (never stored).
+pub async fn create(
+    system: &Env<'_>,
+    uid: i64,
+    db: &str,
+    login: &str,
+    context: &Map<String, Value>,
+) -> OdooResult<String> {
+    let sid = crypto::generate_session_id();
+    let token = current_token(system, uid).await?;
+    let q = Query::insert()
+        .into_table(Alias::new(TABLE))
+        .columns(
+            [
+                "sid_hash",
+                "uid",
+                "db",
+                "login",
+                "session_token",
+                "context",
+                "created_at",
+                "last_seen_at",
+            ]
+            .map(Alias::new),
+        )
+        .values_panic([
+            crypto::session_id_hash(&sid).into(),
+            uid.into(),
+            db.into(),
+            login.into(),
+            token.into(),
+            Value::Object(context.clone()).to_string().into(),
+            now().into(),
+            now().into(),
+        ])
+        .to_owned();
+    system.execute(system.backend.build(&q)).await?;
+    Ok(sid)
+}
+
+/// Deletes a session (logout, rotation).
+pub async fn destroy(system: &Env<'_>, sid: &str) -> OdooResult<()> {
+    let q = Query::delete()
+        .from_table(Alias::new(TABLE))
+        .and_where(Expr::col(Alias::new("sid_hash")).eq(crypto::session_id_hash(sid)))
+        .to_owned();
+    system.execute(system.backend.build(&q)).await?;
+    Ok(())
+}
+
+/// Drops every session of the given users.
+pub async fn drop_user_sessions(env: &Env<'_>, uids: &[i64]) -> OdooResult<()> {
+    let q = Query::delete()
+        .from_table(Alias::new(TABLE))
+        .and_where(Expr::col(Alias::new("uid")).is_in(uids.iter().copied()))
+        .to_owned();
+    env.execute(env.backend.build(&q)).await?;
+    Ok(())
+}
+
+/// The live session for a cookie value: known, not idle for too long, and with a
+/// token matching the user's current credentials. Otherwise `SessionExpired`.
+pub async fn check(system: &Env<'_>, sid: Option<&str>) -> OdooResult<Session> {
+    let sid = sid
+        .filter(|s| !s.is_empty())
+        .ok_or(OdooError::SessionExpired)?;
+    let sid_hash = crypto::session_id_hash(sid);
+    let q = Query::select()
+        .columns(
+            [
+                "uid",
+                "db",
+                "login",
+                "session_token",
+                "context",
+                "last_seen_at",
+            ]
+            .map(Alias::new),
+        )
+        .from(Alias::new(TABLE))
+        .and_where(Expr::col(Alias::new("sid_hash")).eq(sid_hash.clone()))
+        .to_owned();
+    let rows = system.tx.query_all(system.backend.build(&q)).await?;
+    let row = rows.first().ok_or(OdooError::SessionExpired)?;
+    let uid = row_id(row, "uid")?;
+    let last_seen = row_id(row, "last_seen_at")?;
+    let idle_limit = system.services.settings.session_idle_days * 24 * 3600;
+    let token: String = row
+        .try_get_by("session_token")
+        .map_err(OdooError::internal)?;
+    let user_ok = super::users::load_user(system, uid).await?.is_some();
+    if now() - last_seen > idle_limit || !user_ok || token != current_token(system, uid).await? {
+        destroy(system, sid).await?;
+        return Err(OdooError::SessionExpired);
+    }
+    // Touch at most once a minute to keep writes rare.
+    if now() - last_seen > 60 {
+        let q = Query::update()
+            .table(Alias::new(TABLE))
+            .value(Alias::new("last_seen_at"), now())
+            .and_where(Expr::col(Alias::new("sid_hash")).eq(sid_hash.clone()))
+            .to_owned();
+        system.execute(system.backend.build(&q)).await?;
+    }
+    let context: String = row.try_get_by("context").map_err(OdooError::internal)?;
+    Ok(Session {
+        sid_hash,
+        uid,
+        db: row.try_get_by("db").map_err(OdooError::internal)?,
+        login: row.try_get_by("login").map_err(OdooError::internal)?,
+        token,
+        context: serde_json::from_str(&context).unwrap_or_default(),
+    })
+}

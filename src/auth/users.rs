@@ -1,0 +1,300 @@
+//! Loading users and checking their credentials (password or API key).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::{ConnectionTrait, DatabaseTransaction};
+use serde_json::{json, Value};
+
+use super::crypto;
+use crate::errors::{OdooError, OdooResult};
+use crate::orm::domain::{Domain, Op};
+use crate::orm::engine::row_id;
+use crate::orm::{Env, UserInfo};
+use crate::services::Services;
+
+/// The superuser (`base.user_root`, id 1) environment used for authentication itself.
+pub fn system_env<'a>(tx: &'a DatabaseTransaction, services: &'a Services) -> Env<'a> {
+    Env {
+        tx,
+        backend: tx.get_database_backend(),
+        user: Arc::new(UserInfo {
+            uid: 1,
+            login: "__system__".into(),
+            name: "OdooBot".into(),
+            partner_id: 0,
+            company_id: 1,
+            company_ids: vec![1],
+            groups: HashSet::new(),
+            lang: "en_US".into(),
+            tz: None,
+        }),
+        su: true,
+        context: serde_json::Map::new(),
+        services,
+    }
+}
+
+/// Group ids → external ids, with `implied_ids` followed transitively.
+pub async fn group_xmlids(env: &Env<'_>, uid: i64) -> OdooResult<HashSet<String>> {
+    let q = Query::select()
+        .column(Alias::new("gid"))
+        .from(Alias::new("res_groups_users_rel"))
+        .and_where(Expr::col(Alias::new("uid")).eq(uid))
+        .to_owned();
+    let mut groups: HashSet<i64> = env
+        .tx
+        .query_all(env.backend.build(&q))
+        .await?
+        .iter()
+        .map(|r| row_id(r, "gid"))
+        .collect::<OdooResult<_>>()?;
+    let mut frontier: Vec<i64> = groups.iter().copied().collect();
+    while !frontier.is_empty() {
+        let q = Query::select()
+            .column(Alias::new("hid"))
+            .from(Alias::new("res_groups_implied_rel"))
+            .and_where(Expr::col(Alias::new("gid")).is_in(frontier.clone()))
+            .to_owned();
+        frontier = Vec::new();
+        for r in env.tx.query_all(env.backend.build(&q)).await? {
+            let h = row_id(&r, "hid")?;
+            if groups.insert(h) {
+                frontier.push(h);
+            }
+        }
+    }
+    if groups.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let q = Query::select()
+        .columns([Alias::new("module"), Alias::new("name")])
+        .from(Alias::new("ir_model_data"))
+        .and_where(Expr::col(Alias::new("model")).eq("res.groups"))
+        .and_where(Expr::col(Alias::new("res_id")).is_in(groups.into_iter().collect::<Vec<_>>()))
+        .to_owned();
+    let mut out = HashSet::new();
+    for r in env.tx.query_all(env.backend.build(&q)).await? {
+        let module: String = r.try_get_by("module").map_err(OdooError::internal)?;
+        let name: String = r.try_get_by("name").map_err(OdooError::internal)?;
+        out.insert(format!("{module}.{name}"));
+    }
+    Ok(out)
+}
+
+/// A user's identity and rights, for the environment of a call. `None` when the user
+/// does not exist or is archived.
+pub async fn load_user(system: &Env<'_>, uid: i64) -> OdooResult<Option<UserInfo>> {
+    let rows = system
+        .values_of(
+            "res.users",
+            &[uid],
+            &[
+                "login",
+                "name",
+                "partner_id",
+                "company_id",
+                "company_ids",
+                "lang",
+                "tz",
+                "active",
+            ],
+        )
+        .await?;
+    let Some(r) = rows.get(&uid) else {
+        return Ok(None);
+    };
+    if r.get("active") != Some(&Value::Bool(true)) {
+        return Ok(None);
+    }
+    let company_id = r.get("company_id").and_then(Value::as_i64).unwrap_or(1);
+    let mut company_ids: Vec<i64> = r
+        .get("company_ids")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_i64).collect())
+        .unwrap_or_default();
+    if !company_ids.contains(&company_id) {
+        company_ids.insert(0, company_id);
+    }
+    Ok(Some(UserInfo {
+        uid,
+        login: r
+            .get("login")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        name: r
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        partner_id: r.get("partner_id").and_then(Value::as_i64).unwrap_or(0),
+        company_id,
+        company_ids,
+        groups: group_xmlids(system, uid).await?,
+        lang: r
+            .get("lang")
+            .and_then(Value::as_str)
+            .unwrap_or("en_US")
+            .to_string(),
+        tz: r.get("tz").and_then(Value::as_str).map(str::to_string),
+    }))
+}
+
+/// The stored password hash of a user (empty when none).
+pub async fn stored_hash(system: &Env<'_>, uid: i64) -> OdooResult<String> {
+    let q = Query::select()
+        .column(Alias::new("password"))
+        .from(Alias::new("res_users"))
+        .and_where(Expr::col(Alias::new("id")).eq(uid))
+        .to_owned();
+    let rows = system.tx.query_all(system.backend.build(&q)).await?;
+    Ok(rows
+        .first()
+        .and_then(|r| r.try_get_by::<Option<String>, _>("password").ok().flatten())
+        .unwrap_or_default())
+}
+
+/// How a credential may be checked: interactive logins take passwords only.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum CredentialKind {
+    Interactive,
+    Rpc,
+}
+
+/// Checks `password` (or, for RPC, an API key) for `uid`. Verified pairs are cached.
+pub async fn check_credentials(
+    system: &Env<'_>,
+    uid: i64,
+    password: &str,
+    kind: CredentialKind,
+) -> OdooResult<bool> {
+    if password.is_empty() {
+        return Ok(false);
+    }
+    let stored = stored_hash(system, uid).await?;
+    let services = system.services;
+    if !stored.is_empty() {
+        if services.is_verified(uid, &stored, password) {
+            return Ok(true);
+        }
+        if crypto::verify_password(password, &stored) {
+            services.remember_verified(uid, &stored, password);
+            return Ok(true);
+        }
+    }
+    if kind == CredentialKind::Rpc && crypto::looks_like_api_key(password) {
+        return check_api_key(system, uid, password).await;
+    }
+    Ok(false)
+}
+
+async fn check_api_key(system: &Env<'_>, uid: i64, key: &str) -> OdooResult<bool> {
+    let index = crypto::api_key_index(key);
+    let d = Domain::leaf("user_id", Op::Eq, json!(uid)).and(Domain::leaf(
+        "index",
+        Op::Eq,
+        json!(index),
+    ));
+    let ids = system.search("res.users.apikeys", d, 0, None, None).await?;
+    let now = chrono::Utc::now().naive_utc();
+    for id in ids {
+        let q = Query::select()
+            .columns([Alias::new("key"), Alias::new("expiration_date")])
+            .from(Alias::new("res_users_apikeys"))
+            .and_where(Expr::col(Alias::new("id")).eq(id))
+            .to_owned();
+        for r in system.tx.query_all(system.backend.build(&q)).await? {
+            let stored: Option<String> = r.try_get_by("key").ok().flatten();
+            let raw = crate::orm::values::from_row(
+                &r,
+                "expiration_date",
+                crate::orm::engine::model_of("res.users.apikeys")?
+                    .get_field("expiration_date")
+                    .ok_or_else(|| OdooError::internal("field"))?,
+                system.backend,
+            )?;
+            let expired = raw
+                .as_str()
+                .and_then(crate::orm::values::parse_datetime)
+                .map(|d| d < now)
+                .unwrap_or(false);
+            if !expired
+                && stored
+                    .map(|s| crypto::verify_api_key(key, &s))
+                    .unwrap_or(false)
+            {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Finds the active user with `login` (case-insensitive, as Odoo's `=ilike`).
+pub async fn find_login(system: &Env<'_>, login: &str) -> OdooResult<Option<i64>> {
+    let ids = system
+        .search(
+            "res.users",
+            Domain::leaf("login", Op::EqILike, json!(login.trim())),
+            0,
+            Some(1),
+            None,
+        )
+        .await?;
+    Ok(ids.first().copied())
+}
+
+/// Creates an API key for a user and returns it in clear, once.
+pub async fn create_api_key(
+    system: &Env<'_>,
+    uid: i64,
+    name: &str,
+    expiration: Option<&str>,
+) -> OdooResult<String> {
+    let key = crypto::generate_api_key();
+    let mut vals = serde_json::Map::new();
+    vals.insert("name".into(), json!(name));
+    vals.insert("user_id".into(), json!(uid));
+    vals.insert("scope".into(), json!("rpc"));
+    vals.insert("index".into(), json!(crypto::api_key_index(&key)));
+    if let Some(e) = expiration {
+        vals.insert("expiration_date".into(), json!(e));
+    }
+    let id = system.create("res.users.apikeys", vec![vals]).await?[0];
+    let q = Query::update()
+        .table(Alias::new("res_users_apikeys"))
+        .value(Alias::new("key"), crypto::hash_api_key(&key))
+        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .to_owned();
+    system.execute(system.backend.build(&q)).await?;
+    Ok(key)
+}
+
+/// Maps for session_info: id → (symbol, position, digits).
+pub async fn currencies(system: &Env<'_>) -> OdooResult<HashMap<i64, Value>> {
+    let ids = system
+        .search("res.currency", Domain::True, 0, None, None)
+        .await?;
+    let rows = system
+        .values_of(
+            "res.currency",
+            &ids,
+            &["symbol", "position", "decimal_places"],
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, r)| {
+            (
+                id,
+                json!({
+                    "symbol": r.get("symbol").cloned().unwrap_or(Value::Bool(false)),
+                    "position": r.get("position").cloned().unwrap_or(json!("after")),
+                    "digits": [69, r.get("decimal_places").cloned().unwrap_or(json!(2))],
+                }),
+            )
+        })
+        .collect())
+}

@@ -1,0 +1,83 @@
+//! Odoo's exception kinds, the one error type of the core. The transport turns them
+//! into JSON-RPC envelopes in one place (`http::envelope`).
+
+use thiserror::Error;
+
+/// An error a client sees, named and worded as Odoo names and words it.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum OdooError {
+    #[error("{0}")]
+    UserError(String),
+    #[error("{0}")]
+    ValidationError(String),
+    #[error("{0}")]
+    AccessError(String),
+    #[error("{0}")]
+    AccessDenied(String),
+    #[error("{0}")]
+    MissingError(String),
+    #[error("{0}")]
+    ValueError(String),
+    #[error("{0}")]
+    KeyError(String),
+    #[error("{0}")]
+    TypeError(String),
+    #[error("{0}")]
+    AttributeError(String),
+    #[error("{0}")]
+    NameError(String),
+    /// Code 100 "Odoo Session Expired".
+    #[error("Session expired")]
+    SessionExpired,
+    /// Code 404 inside a JSON route.
+    #[error("404: Not Found")]
+    NotFound,
+    /// Anything unexpected; the text is logged, the client sees a generic message.
+    #[error("{0}")]
+    Internal(String),
+}
+
+pub type OdooResult<T> = Result<T, OdooError>;
+
+impl OdooError {
+    /// The `data.name` Odoo puts in its error envelope.
+    pub fn exception_name(&self) -> &'static str {
+        match self {
+            OdooError::UserError(_) => "odoo.exceptions.UserError",
+            OdooError::ValidationError(_) => "odoo.exceptions.ValidationError",
+            OdooError::AccessError(_) => "odoo.exceptions.AccessError",
+            OdooError::AccessDenied(_) => "odoo.exceptions.AccessDenied",
+            OdooError::MissingError(_) => "odoo.exceptions.MissingError",
+            OdooError::ValueError(_) => "builtins.ValueError",
+            OdooError::KeyError(_) => "builtins.KeyError",
+            OdooError::TypeError(_) => "builtins.TypeError",
+            OdooError::AttributeError(_) => "builtins.AttributeError",
+            OdooError::NameError(_) => "builtins.NameError",
+            OdooError::SessionExpired => "odoo.http.SessionExpiredException",
+            OdooError::NotFound => "werkzeug.exceptions.NotFound",
+            OdooError::Internal(_) => "builtins.Exception",
+        }
+    }
+
+    /// The message shown to the client. Internal errors never leak their text.
+    pub fn client_message(&self) -> String {
+        match self {
+            OdooError::Internal(_) => "Internal Server Error".to_string(),
+            other => other.to_string(),
+        }
+    }
+
+    pub fn access_denied() -> OdooError {
+        OdooError::AccessDenied("Access Denied".to_string())
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> OdooError {
+        OdooError::Internal(e.to_string())
+    }
+}
+
+impl From<sea_orm::DbErr> for OdooError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        crate::db::map_db_error(e)
+    }
+}

@@ -1,0 +1,58 @@
+//! Odoo's JSON-RPC envelopes: the only place that knows their exact shape.
+
+use serde_json::{json, Map, Value};
+
+use crate::errors::OdooError;
+
+/// `{"jsonrpc": "2.0", "id": ..., "result": ...}`; a handler that returns nothing
+/// yields an envelope without `result`, as Odoo does.
+pub fn success(id: &Value, result: Option<Value>) -> Value {
+    let mut m = Map::new();
+    m.insert("jsonrpc".into(), json!("2.0"));
+    m.insert("id".into(), id.clone());
+    if let Some(r) = result {
+        m.insert("result".into(), r);
+    }
+    Value::Object(m)
+}
+
+/// The error envelope for `err`. `generic_code` is 200 (Odoo ≤ 18) or 0 (19).
+pub fn error(
+    id: &Value,
+    err: &OdooError,
+    generic_code: i64,
+    context: &Map<String, Value>,
+) -> Value {
+    let (code, message) = match err {
+        OdooError::SessionExpired => (100, "Odoo Session Expired"),
+        OdooError::NotFound => (404, "404: Not Found"),
+        _ => (generic_code, "Odoo Server Error"),
+    };
+    let text = err.client_message();
+    let debug = match err {
+        // Tracebacks are internal: clients get the exception line only.
+        OdooError::Internal(_) => {
+            "Traceback (most recent call last):\nInternal Server Error".to_string()
+        }
+        other => format!(
+            "Traceback (most recent call last):\n{}: {}",
+            other.exception_name(),
+            text
+        ),
+    };
+    json!({
+        "jsonrpc": "2.0",
+        "id": id,
+        "error": {
+            "code": code,
+            "message": message,
+            "data": {
+                "name": err.exception_name(),
+                "debug": debug,
+                "message": text,
+                "arguments": [text],
+                "context": Value::Object(context.clone()),
+            }
+        }
+    })
+}

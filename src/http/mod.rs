@@ -1,0 +1,321 @@
+//! The HTTP transport. The server is jsonrpsee's; this tower layer, installed as its
+//! HTTP middleware, answers Odoo's routes itself, because Odoo's envelope differs from
+//! plain JSON-RPC 2.0 (the URL chooses the handler, errors come with HTTP 200, a
+//! handler returning nothing has no `result`). Only this module knows those envelopes.
+
+pub mod envelope;
+pub mod routes;
+
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use bytes::Bytes;
+use futures::future::BoxFuture;
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
+use http_body_util::BodyExt;
+use jsonrpsee::server::{HttpBody, HttpRequest, HttpResponse};
+use serde_json::{Map, Value};
+
+use crate::errors::OdooError;
+use crate::services::Services;
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Installs the Odoo routes in front of jsonrpsee.
+#[derive(Clone)]
+pub struct OdooLayer {
+    pub services: Arc<Services>,
+}
+
+impl<S> tower::Layer<S> for OdooLayer {
+    type Service = OdooService;
+    fn layer(&self, _inner: S) -> OdooService {
+        OdooService {
+            services: self.services.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct OdooService {
+    services: Arc<Services>,
+}
+
+impl tower::Service<HttpRequest> for OdooService {
+    type Response = HttpResponse;
+    type Error = BoxError;
+    type Future = BoxFuture<'static, Result<HttpResponse, BoxError>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: HttpRequest) -> Self::Future {
+        let services = self.services.clone();
+        Box::pin(async move { handle(services, req).await })
+    }
+}
+
+/// A response on its way out: status, headers, body.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn text(status: StatusCode, text: &str) -> Reply {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+        Reply {
+            status,
+            headers,
+            body: text.as_bytes().to_vec(),
+        }
+    }
+
+    pub fn json(value: &Value) -> Reply {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        Reply {
+            status: StatusCode::OK,
+            headers,
+            body: serde_json::to_vec(value).unwrap_or_default(),
+        }
+    }
+
+    fn into_response(self) -> HttpResponse {
+        let mut resp = HttpResponse::new(HttpBody::from(self.body));
+        *resp.status_mut() = self.status;
+        *resp.headers_mut() = self.headers;
+        resp
+    }
+}
+
+/// What one parsed JSON-RPC request carries to its route.
+pub struct JsonRequest {
+    pub id: Value,
+    pub params: Map<String, Value>,
+    pub session_id: Option<String>,
+    pub request_id: String,
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name).then(|| v.to_string())
+        })
+}
+
+async fn read_body(body: HttpBody, headers: &HeaderMap, limit: usize) -> Result<Bytes, Reply> {
+    let too_big = || {
+        Reply::text(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!(
+                "Request Entity Too Large: the request body exceeds the limit of {limit} bytes."
+            ),
+        )
+    };
+    if let Some(len) = headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        if len > limit {
+            return Err(too_big());
+        }
+    }
+    match http_body_util::Limited::new(body, limit).collect().await {
+        Ok(c) => Ok(c.to_bytes()),
+        Err(e)
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            Err(too_big())
+        }
+        Err(_) => Err(Reply::text(StatusCode::BAD_REQUEST, "Bad Request")),
+    }
+}
+
+const JSON_ROUTES: &[&str] = &[
+    "/jsonrpc",
+    "/web/session/authenticate",
+    "/web/session/get_session_info",
+    "/web/session/destroy",
+    "/web/session/check",
+    "/web/dataset/call_kw",
+    "/web/dataset/call_button",
+    "/web/webclient/version_info",
+    "/web/database/list",
+];
+
+fn json_route(path: &str) -> Option<&'static str> {
+    if path.starts_with("/web/dataset/call_kw/") {
+        return Some("/web/dataset/call_kw");
+    }
+    JSON_ROUTES.iter().find(|r| **r == path).copied()
+}
+
+async fn handle(services: Arc<Services>, req: HttpRequest) -> Result<HttpResponse, BoxError> {
+    let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_string();
+    if let Some(rest) = path.strip_prefix("/stripe-sim") {
+        if let Some(sim) = &services.simulator {
+            if sim.take_drop_fault() {
+                // Fault injection: close the connection without an answer.
+                return Err("simulated dropped connection".into());
+            }
+            let body = match read_body(body, &parts.headers, services.settings.max_body_bytes).await
+            {
+                Ok(b) => b,
+                Err(reply) => return Ok(reply.into_response()),
+            };
+            let resp = sim
+                .handle(
+                    &parts.method,
+                    if rest.is_empty() { "/" } else { rest },
+                    parts.uri.query(),
+                    &parts.headers,
+                    body,
+                )
+                .await;
+            let (p, b) = resp.into_parts();
+            return Ok(HttpResponse::from_parts(p, HttpBody::from(b)));
+        }
+    }
+    let Some(route) = json_route(&path) else {
+        return Ok(Reply::text(StatusCode::NOT_FOUND, "404: Not Found").into_response());
+    };
+    if parts.method != Method::POST {
+        return Ok(
+            Reply::text(StatusCode::METHOD_NOT_ALLOWED, "405: Method Not Allowed").into_response(),
+        );
+    }
+    let content_type = parts
+        .headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_lowercase();
+    let mime = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    if mime != "application/json" && mime != "application/json-rpc" {
+        return Ok(Reply::text(
+            StatusCode::BAD_REQUEST,
+            &format!("Bad Request: {path} is a JSON route and expects Content-Type application/json, not '{mime}'."),
+        )
+        .into_response());
+    }
+    let bytes = match read_body(body, &parts.headers, services.settings.max_body_bytes).await {
+        Ok(b) => b,
+        Err(reply) => return Ok(reply.into_response()),
+    };
+    let parsed: Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(_) => {
+            return Ok(Reply::text(StatusCode::BAD_REQUEST, "Invalid JSON data").into_response())
+        }
+    };
+    let Value::Object(mut envelope) = parsed else {
+        return Ok(Reply::text(StatusCode::BAD_REQUEST, "Invalid JSON-RPC data").into_response());
+    };
+    let id = envelope.remove("id").unwrap_or(Value::Null);
+    let params = match envelope.remove("params") {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(m)) => m,
+        Some(_) => {
+            return Ok(
+                Reply::text(StatusCode::BAD_REQUEST, "Invalid JSON-RPC data").into_response(),
+            )
+        }
+    };
+    let request = JsonRequest {
+        id,
+        params,
+        session_id: cookie(&parts.headers, "session_id"),
+        request_id: uuid::Uuid::new_v4().simple().to_string()[..12].to_string(),
+    };
+    let started = Instant::now();
+    let outcome = routes::dispatch(&services, route, &request).await;
+    let generic = services.settings.generic_error_code();
+    let (value, set_cookie, log) = match outcome {
+        Ok(out) => (
+            envelope::success(&request.id, out.result),
+            out.set_cookie,
+            out.log,
+        ),
+        Err((err, log)) => {
+            if let OdooError::Internal(detail) = &err {
+                tracing::error!(request_id = %request.id_text(), route, error = %detail, "internal error");
+            }
+            (
+                envelope::error(&request.id, &err, generic, &Map::new()),
+                None,
+                log.with_outcome(err.exception_name()),
+            )
+        }
+    };
+    tracing::info!(
+        request_id = %request.request_id,
+        route,
+        model = log.model.as_deref().unwrap_or("-"),
+        method = log.method.as_deref().unwrap_or("-"),
+        uid = log.uid.unwrap_or(0),
+        duration_ms = started.elapsed().as_millis() as u64,
+        outcome = log.outcome.as_deref().unwrap_or("ok"),
+        "rpc"
+    );
+    let mut reply = Reply::json(&value);
+    if let Some(c) = set_cookie {
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            reply.headers.insert(http::header::SET_COOKIE, v);
+        }
+    }
+    Ok(reply.into_response())
+}
+
+impl JsonRequest {
+    fn id_text(&self) -> &str {
+        &self.request_id
+    }
+}
+
+/// What the log line of a call says (never credentials).
+#[derive(Default, Clone)]
+pub struct CallLog {
+    pub model: Option<String>,
+    pub method: Option<String>,
+    pub uid: Option<i64>,
+    pub outcome: Option<String>,
+}
+
+impl CallLog {
+    pub fn with_outcome(mut self, outcome: &str) -> CallLog {
+        self.outcome = Some(outcome.rsplit('.').next().unwrap_or(outcome).to_string());
+        self
+    }
+}
+
+/// A route's successful outcome.
+pub struct RouteOutput {
+    /// `None`: the handler returned nothing, and the envelope has no `result`.
+    pub result: Option<Value>,
+    pub set_cookie: Option<String>,
+    pub log: CallLog,
+}

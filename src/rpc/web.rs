@@ -1,0 +1,161 @@
+//! `web_read` and `web_search_read` (Odoo 17+): reads shaped by a specification.
+
+use std::collections::HashMap;
+
+use models::{FieldType, Model};
+use serde_json::{json, Map, Value};
+
+use super::{parse_ids, Bound};
+use crate::errors::{OdooError, OdooResult};
+use crate::orm::domain::Domain;
+use crate::orm::engine::model_of;
+use crate::orm::Env;
+
+fn spec_of(v: Option<&Value>) -> OdooResult<Map<String, Value>> {
+    match v {
+        Some(Value::Object(m)) => Ok(m.clone()),
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(_) => Err(OdooError::TypeError("specification must be a dict".into())),
+    }
+}
+
+/// Reads `ids` of `model` as `spec` asks, recursing into relational fields.
+pub fn read_spec<'b>(
+    env: &'b Env<'_>,
+    model: &'static Model,
+    ids: Vec<i64>,
+    spec: Map<String, Value>,
+) -> futures::future::BoxFuture<'b, OdooResult<Vec<Value>>> {
+    Box::pin(async move {
+        let names: Vec<String> = spec.keys().cloned().collect();
+        let records = env
+            .read(
+                model.name,
+                &ids,
+                Some(&names).filter(|n| !n.is_empty()).map(|v| v.as_slice()),
+                false,
+            )
+            .await?;
+        let records = if names.is_empty() {
+            records
+                .into_iter()
+                .map(|r| json!({"id": r.get("id").cloned().unwrap_or(Value::Null)}))
+                .collect::<Vec<_>>()
+        } else {
+            records.into_iter().map(Value::Object).collect()
+        };
+        let mut out = Vec::with_capacity(records.len());
+        let mut sub_cache: HashMap<(String, i64), Value> = HashMap::new();
+        for rec in records {
+            let Value::Object(mut rec) = rec else {
+                continue;
+            };
+            for (name, sub) in &spec {
+                let Some(field) = model.get_field(name) else {
+                    continue;
+                };
+                let sub_fields = sub.get("fields").and_then(Value::as_object).cloned();
+                match (&field.ty, sub_fields) {
+                    (FieldType::Many2one { comodel, .. }, Some(fields)) => {
+                        let v = rec.get(name).cloned().unwrap_or(Value::Bool(false));
+                        if let Some(id) = v.as_i64() {
+                            let key = (name.clone(), id);
+                            let value = match sub_cache.get(&key) {
+                                Some(v) => v.clone(),
+                                None => {
+                                    let co = model_of(comodel)?;
+                                    let mut rows =
+                                        read_spec(&env.sudo(), co, vec![id], fields).await?;
+                                    let v = rows.pop().unwrap_or(json!({"id": id}));
+                                    sub_cache.insert(key, v.clone());
+                                    v
+                                }
+                            };
+                            rec.insert(name.clone(), value);
+                        }
+                    }
+                    (
+                        FieldType::One2many { comodel, .. } | FieldType::Many2many { comodel, .. },
+                        Some(fields),
+                    ) => {
+                        let ids: Vec<i64> = rec
+                            .get(name)
+                            .and_then(Value::as_array)
+                            .map(|a| a.iter().filter_map(Value::as_i64).collect())
+                            .unwrap_or_default();
+                        let co = model_of(comodel)?;
+                        let limit = sub
+                            .get("limit")
+                            .and_then(Value::as_u64)
+                            .map(|l| l as usize)
+                            .unwrap_or(usize::MAX);
+                        let rows =
+                            read_spec(env, co, ids.into_iter().take(limit).collect(), fields)
+                                .await?;
+                        rec.insert(name.clone(), json!(rows));
+                    }
+                    _ => {}
+                }
+            }
+            out.push(Value::Object(rec));
+        }
+        Ok(out)
+    })
+}
+
+pub async fn web_read(
+    env: &Env<'_>,
+    model: &'static Model,
+    args: &[Value],
+    kwargs: &Map<String, Value>,
+) -> OdooResult<Value> {
+    let b = Bound::bind("web_read", &["ids", "specification"], args, kwargs)?;
+    let ids = parse_ids(b.get(0))?;
+    let spec = spec_of(b.get(1))?;
+    Ok(json!(read_spec(env, model, ids, spec).await?))
+}
+
+pub async fn web_search_read(
+    env: &Env<'_>,
+    model: &'static Model,
+    args: &[Value],
+    kwargs: &Map<String, Value>,
+) -> OdooResult<Value> {
+    let b = Bound::bind(
+        "web_search_read",
+        &[
+            "domain",
+            "specification",
+            "offset",
+            "limit",
+            "order",
+            "count_limit",
+        ],
+        args,
+        kwargs,
+    )?;
+    let domain_value = b.get(0).cloned().unwrap_or(Value::Null);
+    let spec = spec_of(b.get(1))?;
+    let offset = b.u64(2, "offset")?.unwrap_or(0);
+    let limit = b.u64(3, "limit")?;
+    let order = b.string(4, "order")?;
+    let count_limit = b.u64(5, "count_limit")?;
+    let ids = env
+        .search(
+            model.name,
+            Domain::parse(&domain_value)?,
+            offset,
+            limit,
+            order.as_deref(),
+        )
+        .await?;
+    let length = match limit {
+        Some(l) if ids.len() as u64 == l => {
+            env.search_count(model.name, Domain::parse(&domain_value)?, count_limit)
+                .await?
+        }
+        _ => ids.len() as i64 + offset as i64,
+    };
+    let records = read_spec(env, model, ids, spec).await?;
+    Ok(json!({"length": length, "records": records}))
+}

@@ -1,0 +1,133 @@
+//! Layered configuration: built-in defaults, then an optional TOML file, then `OPS_*`
+//! environment variables, then command-line flags, into one `Settings` value.
+
+use serde::Deserialize;
+
+/// Every setting of the server. README.md documents each one.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Settings {
+    /// Address to listen on (`OPS_LISTEN`).
+    pub listen: String,
+    /// `sqlite://path` or `postgres://...` (`OPS_DATABASE_URL`).
+    pub database_url: String,
+    /// The Odoo database name clients send (`OPS_DB_NAME`).
+    pub db_name: String,
+    /// Load the demo fixtures into an empty database (`OPS_DEMO`).
+    pub demo: bool,
+    /// Reported `server_version` (`OPS_SERVER_VERSION`).
+    pub server_version: String,
+    /// Largest accepted request body in bytes (`OPS_MAX_BODY_BYTES`).
+    pub max_body_bytes: usize,
+    /// Days of inactivity after which a session expires (`OPS_SESSION_IDLE_DAYS`).
+    pub session_idle_days: i64,
+    /// pbkdf2-sha512 rounds for new password hashes (`OPS_PASSWORD_ROUNDS`).
+    pub password_rounds: u32,
+    /// Failed logins before a cooldown (`OPS_LOGIN_COOLDOWN_AFTER`).
+    pub login_cooldown_after: u32,
+    /// Cooldown length in seconds (`OPS_LOGIN_COOLDOWN_SECONDS`).
+    pub login_cooldown_seconds: u64,
+    /// `tracing` filter (`OPS_LOG`).
+    pub log: String,
+    /// Mount the Stripe simulator at `/stripe-sim` (`OPS_STRIPE_SIMULATOR`).
+    pub stripe_simulator: bool,
+    /// Stripe API base URL; empty means the built-in simulator when it is mounted,
+    /// else `https://api.stripe.com` (`OPS_STRIPE_BASE_URL`).
+    pub stripe_base_url: String,
+    /// `Stripe-Version` sent with every Stripe call (`OPS_STRIPE_API_VERSION`).
+    pub stripe_api_version: String,
+    /// Seconds to wait for a connection to Stripe (`OPS_STRIPE_CONNECT_TIMEOUT`).
+    pub stripe_connect_timeout: u64,
+    /// Seconds a Stripe call may take in all (`OPS_STRIPE_TIMEOUT`).
+    pub stripe_timeout: u64,
+    /// Retries of a Stripe call on network errors, 409, 429 and 5xx (`OPS_STRIPE_MAX_RETRIES`).
+    pub stripe_max_retries: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            listen: "127.0.0.1:8069".into(),
+            database_url: "sqlite://data/odoo-pos-stripe.sqlite".into(),
+            db_name: "odoo".into(),
+            demo: true,
+            server_version: "18.0".into(),
+            max_body_bytes: 10 * 1024 * 1024,
+            session_idle_days: 7,
+            password_rounds: 600_000,
+            login_cooldown_after: 5,
+            login_cooldown_seconds: 60,
+            log: "info".into(),
+            stripe_simulator: true,
+            stripe_base_url: String::new(),
+            stripe_api_version: "2019-05-16".into(),
+            stripe_connect_timeout: 10,
+            stripe_timeout: 60,
+            stripe_max_retries: 2,
+        }
+    }
+}
+
+impl Settings {
+    /// Defaults, then `file` (TOML) if given, then `OPS_*` environment variables.
+    pub fn load(file: Option<&str>) -> Result<Settings, config::ConfigError> {
+        let defaults = config::Config::try_from(&SettingsDefaults(Settings::default()))?;
+        let mut builder = config::Config::builder().add_source(defaults);
+        if let Some(path) = file {
+            builder = builder.add_source(config::File::new(path, config::FileFormat::Toml));
+        }
+        builder = builder.add_source(config::Environment::with_prefix("OPS").try_parsing(true));
+        builder.build()?.try_deserialize()
+    }
+
+    /// The version tuple `common.version` reports, from `server_version` ("18.0").
+    pub fn server_version_info(&self) -> serde_json::Value {
+        let mut parts = self.server_version.split('.');
+        let major: i64 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(18);
+        let minor: i64 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+        serde_json::json!([major, minor, 0, "final", 0, ""])
+    }
+
+    /// Odoo's generic error code: 200 up to 18, 0 from 19.
+    pub fn generic_error_code(&self) -> i64 {
+        let major: i64 = self
+            .server_version
+            .split('.')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(18);
+        if major >= 19 {
+            0
+        } else {
+            200
+        }
+    }
+}
+
+/// Serialises the defaults so the config crate can layer over them.
+struct SettingsDefaults(Settings);
+
+impl serde::Serialize for SettingsDefaults {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let d = &self.0;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("listen", &d.listen)?;
+        m.serialize_entry("database_url", &d.database_url)?;
+        m.serialize_entry("db_name", &d.db_name)?;
+        m.serialize_entry("demo", &d.demo)?;
+        m.serialize_entry("server_version", &d.server_version)?;
+        m.serialize_entry("max_body_bytes", &d.max_body_bytes)?;
+        m.serialize_entry("session_idle_days", &d.session_idle_days)?;
+        m.serialize_entry("password_rounds", &d.password_rounds)?;
+        m.serialize_entry("login_cooldown_after", &d.login_cooldown_after)?;
+        m.serialize_entry("login_cooldown_seconds", &d.login_cooldown_seconds)?;
+        m.serialize_entry("log", &d.log)?;
+        m.serialize_entry("stripe_simulator", &d.stripe_simulator)?;
+        m.serialize_entry("stripe_base_url", &d.stripe_base_url)?;
+        m.serialize_entry("stripe_api_version", &d.stripe_api_version)?;
+        m.serialize_entry("stripe_connect_timeout", &d.stripe_connect_timeout)?;
+        m.serialize_entry("stripe_timeout", &d.stripe_timeout)?;
+        m.serialize_entry("stripe_max_retries", &d.stripe_max_retries)?;
+        m.end()
+    }
+}
