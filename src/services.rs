@@ -42,6 +42,7 @@ impl Services {
             connect_timeout: Duration::from_secs(settings.stripe_connect_timeout),
             timeout: Duration::from_secs(settings.stripe_timeout),
             max_retries: settings.stripe_max_retries,
+            initial_backoff: Duration::from_millis(settings.stripe_initial_backoff_ms),
             ..StripeClientConfig::default()
         })
         .map_err(|e| anyhow::anyhow!("building the Stripe client: {e}"))?;

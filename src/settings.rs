@@ -41,6 +41,8 @@ pub struct Settings {
     pub stripe_timeout: u64,
     /// Retries of a Stripe call on network errors, 409, 429 and 5xx (`OPS_STRIPE_MAX_RETRIES`).
     pub stripe_max_retries: u32,
+    /// First retry delay in milliseconds, doubled per retry up to 5 s (`OPS_STRIPE_INITIAL_BACKOFF_MS`).
+    pub stripe_initial_backoff_ms: u64,
 }
 
 impl Default for Settings {
@@ -63,6 +65,7 @@ impl Default for Settings {
             stripe_connect_timeout: 10,
             stripe_timeout: 60,
             stripe_max_retries: 2,
+            stripe_initial_backoff_ms: 500,
         }
     }
 }
@@ -128,6 +131,7 @@ impl serde::Serialize for SettingsDefaults {
         m.serialize_entry("stripe_connect_timeout", &d.stripe_connect_timeout)?;
         m.serialize_entry("stripe_timeout", &d.stripe_timeout)?;
         m.serialize_entry("stripe_max_retries", &d.stripe_max_retries)?;
+        m.serialize_entry("stripe_initial_backoff_ms", &d.stripe_initial_backoff_ms)?;
         m.end()
     }
 }

@@ -119,6 +119,11 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         })
 }
 
+/// Bodies beyond this many bytes are not even drained: the connection is closed.
+const DRAIN_CAP: usize = 256 * 1024 * 1024;
+
+/// Reads a body up to `limit` bytes. A larger body is refused with 413 and never
+/// parsed; it is read to the end (and dropped) so the client receives the answer.
 async fn read_body(body: HttpBody, headers: &HeaderMap, limit: usize) -> Result<Bytes, Reply> {
     let too_big = || {
         Reply::text(
@@ -128,25 +133,31 @@ async fn read_body(body: HttpBody, headers: &HeaderMap, limit: usize) -> Result<
             ),
         )
     };
-    if let Some(len) = headers
+    let declared = headers
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-    {
-        if len > limit {
-            return Err(too_big());
+        .and_then(|v| v.parse::<usize>().ok());
+    let mut body = body;
+    let mut buf = bytes::BytesMut::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return Err(Reply::text(StatusCode::BAD_REQUEST, "Bad Request"));
+        };
+        if let Ok(data) = frame.into_data() {
+            seen += data.len();
+            if seen > DRAIN_CAP {
+                break;
+            }
+            if seen <= limit && declared.map(|d| d <= limit).unwrap_or(true) {
+                buf.extend_from_slice(&data);
+            }
         }
     }
-    match http_body_util::Limited::new(body, limit).collect().await {
-        Ok(c) => Ok(c.to_bytes()),
-        Err(e)
-            if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some() =>
-        {
-            Err(too_big())
-        }
-        Err(_) => Err(Reply::text(StatusCode::BAD_REQUEST, "Bad Request")),
+    if seen > limit || declared.map(|d| d > limit).unwrap_or(false) {
+        return Err(too_big());
     }
+    Ok(buf.freeze())
 }
 
 const JSON_ROUTES: &[&str] = &[

@@ -278,22 +278,19 @@ impl<'a> Env<'a> {
             }
             let mut dir = Order::Asc;
             let mut nulls = None;
-            let mut i = 0;
-            while i < rest.len() {
-                match rest[i].to_lowercase().as_str() {
-                    "asc" => dir = Order::Asc,
-                    "desc" => dir = Order::Desc,
-                    "nulls" if i + 1 < rest.len() => {
-                        i += 1;
-                        nulls = match rest[i].to_lowercase().as_str() {
-                            "first" => Some(true),
-                            "last" => Some(false),
-                            _ => return Err(bad()),
-                        };
-                    }
-                    _ => return Err(bad()),
+            let words: Vec<String> = rest.iter().map(|w| w.to_lowercase()).collect();
+            let mut words = words.iter().map(String::as_str).peekable();
+            if let Some(&w) = words.peek() {
+                if w == "asc" || w == "desc" {
+                    dir = if w == "desc" { Order::Desc } else { Order::Asc };
+                    words.next();
                 }
-                i += 1;
+            }
+            match (words.next(), words.next(), words.next()) {
+                (None, _, _) => {}
+                (Some("nulls"), Some("first"), None) => nulls = Some(true),
+                (Some("nulls"), Some("last"), None) => nulls = Some(false),
+                _ => return Err(bad()),
             }
             out.push((field.name.to_string(), dir, nulls));
         }

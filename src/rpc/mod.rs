@@ -244,10 +244,7 @@ pub async fn execute(env: &Env<'_>, call: OrmCall) -> OdooResult<Value> {
             let b = Bound::bind("read", &["ids", "fields", "load"], a, k)?;
             let ids = parse_ids(b.get(0))?;
             let fields = b.strings(1, "fields")?;
-            let load = !matches!(
-                b.values.get(2),
-                Some(Some(Value::Null)) | Some(Some(Value::Bool(false)))
-            );
+            let load = classic_read(b.values.get(2));
             Ok(json!(
                 env.read(&model, &ids, fields.as_deref(), load).await?
             ))
@@ -304,10 +301,7 @@ pub async fn execute(env: &Env<'_>, call: OrmCall) -> OdooResult<Value> {
                     order.as_deref(),
                 )
                 .await?;
-            let load = !matches!(
-                b.values.get(5),
-                Some(Some(Value::Null)) | Some(Some(Value::Bool(false)))
-            );
+            let load = classic_read(b.values.get(5));
             Ok(json!(
                 env.read(&model, &ids, fields.as_deref(), load).await?
             ))
@@ -439,6 +433,16 @@ pub async fn execute(env: &Env<'_>, call: OrmCall) -> OdooResult<Value> {
                 .await
                 .unwrap_or_else(|| Err(unknown()))
         }
+    }
+}
+
+/// `load='_classic_read'` (the default) shows many2one as `[id, name]`; any other
+/// value (`None`, `'_classic_write'`) as the bare id.
+fn classic_read(load: Option<&Option<Value>>) -> bool {
+    match load {
+        None | Some(None) => true,
+        Some(Some(Value::String(s))) => s == "_classic_read",
+        Some(Some(_)) => false,
     }
 }
 

@@ -21,6 +21,7 @@
 
 mod api;
 mod control;
+mod endpoints;
 mod error;
 mod params;
 mod server;
@@ -156,7 +157,9 @@ impl Simulator {
         (!outcome.drop_connection).then_some(outcome.response)
     }
 
-    /// Standalone server on `listener`, until the future is dropped.
+    /// Standalone HTTP/1.1 server on `listener`, until the future is dropped (which also closes
+    /// the connections it opened). Honours `drop` and `drop_after` faults by closing the
+    /// connection without a response.
     pub async fn serve(self, listener: tokio::net::TcpListener) -> std::io::Result<()> {
         server::serve(self, listener).await
     }
@@ -166,9 +169,10 @@ impl Simulator {
         self.lock().payment_intents_created
     }
 
-    /// True, consuming one use of it, when the next queued fault is a `drop`. The HTTP layer
-    /// calls this before [`Simulator::handle`] for every API request and, when it returns true,
-    /// closes the connection without a response.
+    /// True, consuming one use of it, when the next queued fault is a `drop`. An HTTP layer that
+    /// calls [`Simulator::handle`] calls this first for every API request (not for `/_sim/...`
+    /// control requests) and, when it returns true, closes the connection without a response.
+    /// [`Simulator::handle_or_drop`] does both, and also honours `drop_after`.
     pub fn take_drop_fault(&self) -> bool {
         let mut state = self.lock();
         if matches!(state.faults.front(), Some(fault) if fault.kind == FaultKind::Drop) {

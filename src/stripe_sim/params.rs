@@ -30,6 +30,13 @@ pub(crate) enum Ty {
     Hash(&'static [Field]),
 }
 
+impl Ty {
+    /// An integer of at least `min`, with no upper bound of its own.
+    pub const fn at_least(min: i64) -> Ty {
+        Ty::Int { min, max: i64::MAX }
+    }
+}
+
 /// One parameter an endpoint accepts.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Field {
@@ -416,9 +423,9 @@ impl Params {
         Params { map }
     }
 
-    /// The raw tree, for the request log and idempotency comparisons.
-    pub fn as_value(&self) -> Value {
-        Value::Object(self.map.clone())
+    /// The raw tree, for validation.
+    pub fn map(&self) -> &Map<String, Value> {
+        &self.map
     }
 
     pub fn get(&self, path: &[&str]) -> Option<&Value> {

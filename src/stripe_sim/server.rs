@@ -15,14 +15,37 @@ use super::Simulator;
 /// Largest request body read into memory; Stripe requests are a few kilobytes.
 const MAX_BODY_BYTES: usize = 1 << 20;
 
+/// Accepts connections until the returned future is dropped. Connections live in a `JoinSet`
+/// owned by this future, so dropping it also closes every open (keep-alive) connection: a test
+/// that stops one simulator never talks to it again through a pooled connection.
 pub(crate) async fn serve(
     simulator: Simulator,
     listener: tokio::net::TcpListener,
 ) -> std::io::Result<()> {
+    let mut connections = tokio::task::JoinSet::new();
     loop {
-        let (stream, peer) = listener.accept().await?;
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            // Reap finished connections so the set does not grow.
+            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
+        };
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
+            // A client that gave up before being accepted is not the server's problem.
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    std::io::ErrorKind::ConnectionAborted
+                        | std::io::ErrorKind::ConnectionReset
+                        | std::io::ErrorKind::Interrupted
+                ) =>
+            {
+                continue
+            }
+            Err(error) => return Err(error),
+        };
         let simulator = simulator.clone();
-        tokio::spawn(async move {
+        connections.spawn(async move {
             let service = hyper::service::service_fn(move |request| {
                 let simulator = simulator.clone();
                 async move { answer(&simulator, request).await }

@@ -13,6 +13,13 @@ use serde_json::{json, Map, Value};
 
 use super::{FaultKind, SimConfig};
 
+/// How long idempotent results are replayed, as at Stripe.
+const IDEMPOTENCY_TTL_SECONDS: i64 = 24 * 3600;
+/// Store size from which expired idempotent results are purged.
+const IDEMPOTENCY_PURGE_THRESHOLD: usize = 10_000;
+/// Most requests the log keeps; a long-running standalone simulator must not grow without bound.
+const REQUEST_LOG_CAPACITY: usize = 10_000;
+
 /// Everything the simulator remembers, behind the [`super::Simulator`]'s mutex.
 #[derive(Debug)]
 pub(crate) struct State {
@@ -27,7 +34,7 @@ pub(crate) struct State {
     pub readers: Vec<Reader>,
     pub locations: Vec<Location>,
     /// Stored results of POSTs sent with an `Idempotency-Key`, by (API key, idempotency key).
-    pub idempotency: HashMap<(String, String), StoredResponse>,
+    idempotency: HashMap<(String, String), StoredResponse>,
     pub faults: VecDeque<QueuedFault>,
     pub requests: Vec<Value>,
     /// PaymentIntents ever created; unlike the map's size it survives nothing being deleted, and
@@ -96,6 +103,37 @@ impl State {
         Some(kind)
     }
 
+    /// The stored result for `key` under `api_key`, unless it has expired.
+    pub fn idempotent_result(&self, api_key: &str, key: &str) -> Option<&StoredResponse> {
+        self.idempotency
+            .get(&(api_key.to_string(), key.to_string()))
+            .filter(|stored| now() - stored.stored_at < IDEMPOTENCY_TTL_SECONDS)
+    }
+
+    /// Stores a result for replay, forgetting expired ones once the store grows large.
+    pub fn store_idempotent_result(
+        &mut self,
+        api_key: String,
+        key: String,
+        stored: StoredResponse,
+    ) {
+        if self.idempotency.len() >= IDEMPOTENCY_PURGE_THRESHOLD {
+            let now = now();
+            self.idempotency
+                .retain(|_, stored| now - stored.stored_at < IDEMPOTENCY_TTL_SECONDS);
+        }
+        self.idempotency.insert((api_key, key), stored);
+    }
+
+    /// Appends to the request log, dropping the oldest entries beyond its capacity.
+    pub fn log_request(&mut self, entry: Value) {
+        if self.requests.len() >= REQUEST_LOG_CAPACITY {
+            let excess = self.requests.len() + 1 - REQUEST_LOG_CAPACITY;
+            self.requests.drain(..excess);
+        }
+        self.requests.push(entry);
+    }
+
     pub fn reader_index(&self, id: &str) -> Option<usize> {
         self.readers.iter().position(|reader| reader.id == id)
     }
@@ -121,6 +159,7 @@ pub(crate) struct StoredResponse {
     pub status: u16,
     pub body: String,
     pub request_id: String,
+    pub stored_at: i64,
 }
 
 /// Unix time in seconds.
@@ -330,6 +369,16 @@ pub(crate) struct Reader {
     pub metadata: Map<String, Value>,
     pub action: Option<ReaderAction>,
     pub last_seen_at_ms: i64,
+}
+
+impl Reader {
+    /// The PaymentIntent of the action the reader is busy with, if any.
+    pub fn action_in_progress(&self) -> Option<&str> {
+        self.action
+            .as_ref()
+            .filter(|action| action.status == ActionStatus::InProgress)
+            .map(|action| action.payment_intent.as_str())
+    }
 }
 
 /// Reader action statuses (Stripe's `action.status`).

@@ -1,1 +1,5 @@
+//! Integration tests over real HTTP: one binary, one module per area.
 
+mod helpers;
+
+mod transport;
