@@ -184,26 +184,29 @@ async fn handle(services: Arc<Services>, req: HttpRequest) -> Result<HttpRespons
     let path = parts.uri.path().to_string();
     if let Some(rest) = path.strip_prefix("/stripe-sim") {
         if let Some(sim) = &services.simulator {
-            if sim.take_drop_fault() {
-                // Fault injection: close the connection without an answer.
-                return Err("simulated dropped connection".into());
-            }
             let body = match read_body(body, &parts.headers, services.settings.max_body_bytes).await
             {
                 Ok(b) => b,
                 Err(reply) => return Ok(reply.into_response()),
             };
-            let resp = sim
-                .handle(
+            let sim_path = if rest.is_empty() { "/" } else { rest };
+            return match sim
+                .handle_or_drop(
                     &parts.method,
-                    if rest.is_empty() { "/" } else { rest },
+                    sim_path,
                     parts.uri.query(),
                     &parts.headers,
                     body,
                 )
-                .await;
-            let (p, b) = resp.into_parts();
-            return Ok(HttpResponse::from_parts(p, HttpBody::from(b)));
+                .await
+            {
+                Some(resp) => {
+                    let (p, b) = resp.into_parts();
+                    Ok(HttpResponse::from_parts(p, HttpBody::from(b)))
+                }
+                // Fault injection: close the connection without an answer.
+                None => Err("simulated dropped connection".into()),
+            };
         }
     }
     let Some(route) = json_route(&path) else {
