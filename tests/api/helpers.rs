@@ -55,11 +55,9 @@ enum Store {
 }
 
 pub struct TestApp {
-    pub addr: std::net::SocketAddr,
     pub base: String,
     pub http: reqwest::Client,
     pub services: Arc<Services>,
-    pub backend: Backend,
     store: Store,
     _app: Application,
 }
@@ -146,11 +144,9 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Settings))
         .await
         .expect("starting the server");
     TestApp {
-        addr: app.addr,
         base: format!("http://{}", app.addr),
         http: reqwest::Client::builder().build().unwrap(),
         services: app.services.clone(),
-        backend,
         store,
         _app: app,
     }

@@ -1,5 +1,7 @@
 //! Integration tests over real HTTP: one binary, one module per area.
 
 mod helpers;
+mod stripe_contract;
 
+mod stripe_flow;
 mod transport;
