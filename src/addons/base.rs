@@ -151,3 +151,28 @@ pub fn access_check(
         Ok(Value::Bool(env.has_access(m, op)))
     }
 }
+
+/// `base.user_root`.
+const SUPERUSER_ID: i64 = 1;
+
+/// As Odoo's `res.company.create`: the creating user and the superuser are given access
+/// to the new company, so it can be selected in `allowed_company_ids` at once.
+pub async fn company_after_create(env: &Env<'_>, id: i64) -> OdooResult<()> {
+    let mut users = vec![SUPERUSER_ID];
+    if env.uid() != SUPERUSER_ID {
+        users.push(env.uid());
+    }
+    // While fixtures load, the company can exist before any user does.
+    let model = model_of("res.users")?;
+    let users = env
+        .sudo()
+        .with_context("active_test", json!(false))
+        .existing(model, &users)
+        .await?;
+    if users.is_empty() {
+        return Ok(());
+    }
+    let mut vals = Map::new();
+    vals.insert("company_ids".into(), json!([[4, id]]));
+    env.sudo().write("res.users", &users, vals).await
+}

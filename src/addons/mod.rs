@@ -139,6 +139,10 @@ pub async fn before_create(
     match model.name {
         "res.users" => res_users::before_create(env, vals).await,
         "pos.payment.method" => pos_payment_method::before_create(env, vals).await,
+        "payment.provider" => {
+            payment_provider::trim_keys(vals);
+            Ok(())
+        }
         _ => Ok(()),
     }
 }
@@ -146,6 +150,7 @@ pub async fn before_create(
 pub async fn after_create(env: &Env<'_>, model: &'static Model, id: i64) -> OdooResult<()> {
     match model.name {
         "res.users" => res_users::after_create(env, id).await,
+        "res.company" => base::company_after_create(env, id).await,
         _ => Ok(()),
     }
 }
@@ -160,6 +165,10 @@ pub async fn before_write(
         "res.users" => res_users::before_write(env, ids, vals).await,
         "pos.payment.method" => pos_payment_method::before_write(env, ids, vals).await,
         "account.journal" => account_journal::before_write(env, ids, vals).await,
+        "payment.provider" => {
+            payment_provider::trim_keys(vals);
+            Ok(())
+        }
         _ => Ok(()),
     }
 }

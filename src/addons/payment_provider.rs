@@ -6,6 +6,28 @@ use crate::errors::{OdooError, OdooResult};
 use crate::orm::Env;
 use crate::stripe::secret::{check_format, KeyUse};
 
+/// Keys pasted from Stripe's dashboard often carry stray spaces or a newline: they are
+/// stored trimmed, so the format check and every Stripe call see the key itself.
+pub fn trim_keys(vals: &mut Map<String, Value>) {
+    for field in [
+        "stripe_secret_key",
+        "stripe_publishable_key",
+        "stripe_webhook_secret",
+    ] {
+        if let Some(Value::String(key)) = vals.get(field) {
+            let trimmed = key.trim().to_string();
+            vals.insert(
+                field.into(),
+                if trimmed.is_empty() {
+                    Value::Bool(false)
+                } else {
+                    Value::String(trimmed)
+                },
+            );
+        }
+    }
+}
+
 pub async fn check_key_formats(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
     let rows = env
         .sudo()

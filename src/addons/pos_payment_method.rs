@@ -219,8 +219,12 @@ pub async fn check_stripe_serial(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
         .await?;
     for (id, r) in rows {
         let serial = r.get("stripe_serial_number").and_then(Value::as_str);
+        // Odoo's form requires the serial; a copy (which never copies it) is made without it.
         if r.get("use_payment_terminal").and_then(Value::as_str) == Some("stripe")
             && serial.is_none()
+            && !env
+                .context
+                .contains_key(crate::orm::engine::COPY_CONTEXT_KEY)
         {
             return Err(OdooError::ValidationError("The Stripe Serial Number is required for a payment method using a Stripe terminal.".into()));
         }

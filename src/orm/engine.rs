@@ -92,6 +92,9 @@ fn ids_of(v: &Value) -> Vec<i64> {
     }
 }
 
+/// Set in the context of the `create` a `copy()` makes.
+pub const COPY_CONTEXT_KEY: &str = "__ops_copy";
+
 impl<'a> Env<'a> {
     pub fn sudo(&self) -> Env<'a> {
         let mut e = self.clone();
@@ -1348,7 +1351,10 @@ impl<'a> Env<'a> {
         for (k, v) in default {
             vals.insert(k, v);
         }
-        Ok(self.create(model, vec![vals]).await?[0])
+        // Constraints that stand in for Odoo's form-view `required` attributes do not apply
+        // to a copy: Odoo's `copy()` creates it without going through the form.
+        let env = self.with_context(COPY_CONTEXT_KEY, Value::Bool(true));
+        Ok(env.create(model, vec![vals]).await?[0])
     }
 
     // ------------------------------------------------------------------ fields_get

@@ -3,5 +3,6 @@
 mod helpers;
 mod stripe_contract;
 
+mod setup_stripe;
 mod stripe_flow;
 mod transport;
