@@ -1,9 +1,14 @@
-"""Drives a real odoo-pos-stripe binary with real Odoo client libraries (OdooRPC).
+"""Drives a real odoo-pos-stripe binary with real client libraries from PyPI: OdooRPC
+for the Odoo side, Stripe's official Python SDK for the built-in simulator, and the
+README's own walkthroughs, run as written (only the port is changed).
 
 Usage: run_clients.py PATH_TO_BINARY. Starts the server on a free port with a fresh
 SQLite database and the demo data, runs the checks, prints "N passed, N failed".
 """
+import contextlib
+import io
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -12,6 +17,7 @@ import time
 import traceback
 
 import odoorpc
+import stripe
 
 
 def free_port():
@@ -111,6 +117,106 @@ def access_errors_come_back_as_rpc_errors(port):
         assert e.info["data"]["name"] == "odoo.exceptions.AccessError", e.info
     else:
         raise AssertionError("an employee read payment methods")
+
+
+DEMO_KEY = "sk_test_demo0000000000000000odooposstripe"
+
+
+@check
+def stripe_sdk_drives_the_simulator(port):
+    client = stripe.StripeClient(
+        DEMO_KEY,
+        base_addresses={"api": f"http://127.0.0.1:{port}/stripe-sim"},
+        max_network_retries=0,
+    )
+    v1 = client.v1
+    pi = v1.payment_intents.create(params={
+        "amount": 1999, "currency": "usd",
+        "payment_method_types": ["card_present"], "capture_method": "manual",
+    })
+    assert (pi.status, pi.amount) == ("requires_payment_method", 1999), pi
+    reader = v1.terminal.readers.list(params={"serial_number": "WSC513105011295"}).data[0]
+    assert reader.status == "online", reader
+    v1.terminal.readers.process_payment_intent(reader.id, params={"payment_intent": pi.id})
+    v1.test_helpers.terminal.readers.present_payment_method(
+        reader.id, params={"card_present": {"number": "5555555555554444"}}
+    )
+    pi = v1.payment_intents.retrieve(pi.id)
+    # The SDK pins a recent Stripe-Version: the charge is referenced, not embedded.
+    assert pi.status == "requires_capture" and pi.latest_charge.startswith("ch_"), pi
+    pi = v1.payment_intents.capture(pi.id, params={"amount_to_capture": 1500})
+    assert (pi.status, pi.amount_received) == ("succeeded", 1500), pi
+    refund = v1.refunds.create(params={"payment_intent": pi.id, "amount": 500})
+    assert (refund.status, refund.amount) == ("succeeded", 500), refund
+    try:
+        v1.payment_intents.capture(pi.id)
+    except stripe.InvalidRequestError as e:
+        assert e.code == "payment_intent_unexpected_state", e.code
+    else:
+        raise AssertionError("a succeeded intent was captured twice")
+    try:
+        v1.payment_intents.create(params={"amount": 1, "currency": "usd", "colour": "red"})
+    except stripe.InvalidRequestError as e:
+        assert (e.http_status, e.param) == (400, "colour"), (e.http_status, e.param)
+    else:
+        raise AssertionError("an unknown parameter was accepted")
+    location = v1.terminal.locations.create(params={
+        "display_name": "HQ",
+        "address": {"line1": "1 Main", "city": "SF", "state": "CA", "postal_code": "94110", "country": "US"},
+    })
+    registered = v1.terminal.readers.create(params={
+        "registration_code": "simulated-wpe", "label": "Desk", "location": location.id,
+    })
+    assert registered.device_type == "simulated_wisepos_e", registered
+    assert v1.terminal.connection_tokens.create().secret.startswith("pst_test_")
+    wrong = stripe.StripeClient(
+        "sk_live_51NotAKeyOfThisAccount0000", base_addresses={"api": f"http://127.0.0.1:{port}/stripe-sim"}
+    )
+    try:
+        wrong.v1.payment_intents.create(params={"amount": 1, "currency": "usd"})
+    except stripe.AuthenticationError as e:
+        assert e.http_status == 401 and "NotAKey" not in str(e), str(e)
+    else:
+        raise AssertionError("a live key was accepted by the simulator")
+
+
+def readme_block(heading):
+    """The first ```python block under the README heading `heading`."""
+    readme = open(os.path.join(os.path.dirname(__file__), "..", "..", "README.md")).read()
+    section = readme.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    return re.search(r"```python\n(.*?)```", section, re.S).group(1)
+
+
+def run_readme(heading, port):
+    code = readme_block(heading).replace("8069", str(port))
+    namespace = {}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, f"README.md ({heading})", "exec"), namespace)
+    return namespace, out.getvalue()
+
+
+@check
+def readme_payment_walkthrough(port):
+    ns, out = run_readme("Take a card payment", port)
+    assert ns["paid"]["status"] == "succeeded", ns["paid"]
+    assert ns["paid"]["amount_received"] == 1250
+    assert "succeeded 1250 visa" in out, out
+
+
+@check
+def readme_stripe_setup(port):
+    ns, out = run_readme("Set up a Stripe terminal", port)
+    lines = out.splitlines()
+    assert lines[0] == "[['stripe', 'Stripe']]", lines
+    assert lines[1].startswith("Terminal WSC513105099999 is already used"), lines
+    assert "'valid': True" in lines[2] and "'mode': 'test'" in lines[2], lines
+    assert lines[3:] == [
+        "True",
+        "Stripe readers WSC513105099999 not listed in your account",
+        "True",
+        "True",
+    ], lines
 
 
 def main():
