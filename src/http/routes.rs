@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use sea_orm::{DatabaseTransaction, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, TransactionTrait};
 use serde_json::{json, Map, Value};
 
 use super::{CallLog, JsonRequest, RouteOutput};
@@ -31,24 +31,38 @@ fn is_retryable(e: &OdooError) -> bool {
     matches!(e, OdooError::Internal(t) if t.contains("could not serialize") || t.contains("deadlock detected") || t.contains("database is locked"))
 }
 
+/// Opens the call's transaction. On SQLite it takes the database's write lock at once
+/// (waiting up to the busy timeout): a deferred transaction that read first and writes
+/// later fails with SQLITE_BUSY, without waiting, when another process wrote in between.
+/// Calls through one SQLite database are serialised either way; this makes them wait
+/// their turn instead of failing.
+async fn begin(services: &Services) -> OdooResult<sea_orm::DatabaseTransaction> {
+    let tx = services.db.begin().await?;
+    if tx.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        tx.execute_unprepared(&format!(
+            "UPDATE {} SET uid = uid WHERE 0",
+            migrations::schema::SESSION_TABLE
+        ))
+        .await?;
+    }
+    Ok(tx)
+}
+
 pub async fn dispatch(services: &Arc<Services>, route: &str, req: &JsonRequest) -> RouteResult {
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let tx = services
-            .db
-            .begin()
+        let tx = begin(services)
             .await
-            .map_err(|e| (OdooError::from(e), CallLog::default()))?;
+            .map_err(|e| (e, CallLog::default()))?;
         let mut log = CallLog::default();
         let result = route_in_tx(services, &tx, route, req, &mut log).await;
         match result {
-            Ok(output) => {
-                tx.commit()
-                    .await
-                    .map_err(|e| (OdooError::from(e), log.clone()))?;
-                return Ok(RouteOutput { log, ..output });
-            }
+            Ok(output) => match tx.commit().await.map_err(OdooError::from) {
+                Ok(()) => return Ok(RouteOutput { log, ..output }),
+                Err(e) if attempt < MAX_TRIES && is_retryable(&e) => continue,
+                Err(e) => return Err((e, log)),
+            },
             Err(e) => {
                 let _ = tx.rollback().await;
                 if attempt < MAX_TRIES && is_retryable(&e) {
@@ -236,6 +250,13 @@ async fn jsonrpc(
             let db = text(arg(0, "db")?);
             let user = text(arg(1, "login")?);
             let password = text(arg(2, "password")?);
+            // Named in the log line even when the credentials are refused.
+            if let (Some(Value::String(model)), Some(Value::String(name))) =
+                (args.get(3), args.get(4))
+            {
+                log.model = Some(model.clone());
+                log.method = Some(name.clone());
+            }
             check_db(system, &db)?;
             let uid = login(system, &user, &password, CredentialKind::Rpc).await?;
             log.uid = uid;
@@ -260,6 +281,13 @@ async fn jsonrpc(
                 .as_i64()
                 .ok_or_else(OdooError::access_denied)?;
             let password = text(arg(2, "password")?);
+            // Named in the log line even when the credentials are refused.
+            if let (Some(Value::String(model)), Some(Value::String(name))) =
+                (args.get(3), args.get(4))
+            {
+                log.model = Some(model.clone());
+                log.method = Some(name.clone());
+            }
             check_db(system, &db)?;
             if !check_credentials(system, uid, &password, CredentialKind::Rpc).await?
                 || users::load_user(system, uid).await?.is_none()

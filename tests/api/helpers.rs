@@ -54,15 +54,58 @@ enum Store {
     Postgres { admin_url: String, name: String },
 }
 
+/// A fresh, empty database for one test: a temporary SQLite file, or a uniquely named
+/// PostgreSQL database. Dropped (file removed, database dropped) with the value.
+pub struct TempDb {
+    pub url: String,
+    store: Store,
+}
+
+impl TempDb {
+    pub async fn new(backend: Backend) -> TempDb {
+        let unique = uuid::Uuid::new_v4().simple().to_string();
+        match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("ops-test-{unique}.sqlite"));
+                TempDb {
+                    url: format!("sqlite://{}", path.display()),
+                    store: Store::SqliteFile(path),
+                }
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_url().expect("OPS_TEST_POSTGRES_URL");
+                let name = format!("ops_test_{unique}");
+                {
+                    use sea_orm::ConnectionTrait;
+                    let db = sea_orm::Database::connect(&admin_url)
+                        .await
+                        .expect("connecting to PostgreSQL");
+                    db.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                        .await
+                        .expect("creating the test database");
+                }
+                let (prefix, _) = admin_url
+                    .rsplit_once('/')
+                    .expect("a database URL with a database name");
+                TempDb {
+                    url: format!("{prefix}/{name}"),
+                    store: Store::Postgres { admin_url, name },
+                }
+            }
+        }
+    }
+}
+
 pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
     pub services: Arc<Services>,
-    store: Store,
     _app: Application,
+    // Last: the server lets go of the database before it is dropped.
+    _db: Option<TempDb>,
 }
 
-impl Drop for TestApp {
+impl Drop for TempDb {
     fn drop(&mut self) {
         match &self.store {
             Store::SqliteFile(path) => {
@@ -112,33 +155,17 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 }
 
 pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> TestApp {
+    let db = TempDb::new(backend).await;
+    let mut app = spawn_app_on(&db.url, tweak).await;
+    app._db = Some(db);
+    app
+}
+
+/// Another server process on an existing database (`url`), as a second worker of the
+/// same deployment would be.
+pub async fn spawn_app_on(url: &str, tweak: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = test_settings();
-    let unique = uuid::Uuid::new_v4().simple().to_string();
-    let store = match backend {
-        Backend::Sqlite => {
-            let path = std::env::temp_dir().join(format!("ops-test-{unique}.sqlite"));
-            settings.database_url = format!("sqlite://{}", path.display());
-            Store::SqliteFile(path)
-        }
-        Backend::Postgres => {
-            let admin_url = postgres_url().expect("OPS_TEST_POSTGRES_URL");
-            let name = format!("ops_test_{unique}");
-            {
-                use sea_orm::ConnectionTrait;
-                let db = sea_orm::Database::connect(&admin_url)
-                    .await
-                    .expect("connecting to PostgreSQL");
-                db.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                    .await
-                    .expect("creating the test database");
-            }
-            let (prefix, _) = admin_url
-                .rsplit_once('/')
-                .expect("a database URL with a database name");
-            settings.database_url = format!("{prefix}/{name}");
-            Store::Postgres { admin_url, name }
-        }
-    };
+    settings.database_url = url.to_string();
     tweak(&mut settings);
     let app = Application::build(settings)
         .await
@@ -147,8 +174,8 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Settings))
         base: format!("http://{}", app.addr),
         http: reqwest::Client::builder().build().unwrap(),
         services: app.services.clone(),
-        store,
         _app: app,
+        _db: None,
     }
 }
 

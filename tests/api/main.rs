@@ -3,6 +3,8 @@
 mod helpers;
 mod stripe_contract;
 
+mod cli;
 mod setup_stripe;
+mod storage;
 mod stripe_flow;
 mod transport;
