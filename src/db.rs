@@ -30,6 +30,8 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
             .create_if_missing(true)
             .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
             .busy_timeout(std::time::Duration::from_secs(10))
+            // Every committed call (a captured payment among them) survives a power cut.
+            .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
             .foreign_keys(true)
             .pragma("case_sensitive_like", "ON");
         let pool = sea_orm::sqlx::sqlite::SqlitePoolOptions::new()

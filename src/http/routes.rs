@@ -52,9 +52,7 @@ pub async fn dispatch(services: &Arc<Services>, route: &str, req: &JsonRequest) 
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let tx = begin(services)
-            .await
-            .map_err(|e| (e, CallLog::default()))?;
+        let tx = begin(services).await.map_err(|e| (e, CallLog::default()))?;
         let mut log = CallLog::default();
         let result = route_in_tx(services, &tx, route, req, &mut log).await;
         match result {
