@@ -995,3 +995,112 @@ both!(troubleshooting_locations_and_readers, |app| {
         .unwrap_err();
     assert_eq!(err["data"]["name"], json!("odoo.exceptions.AccessError"));
 });
+
+both!(settings_are_per_company, |app| {
+    let admin = app.login("admin", "admin").await;
+    let main = app.xmlid("base.main_company").await;
+    let shop = app.xmlid("ops_demo.pos_config_shop").await;
+    let eur = app.xmlid("base.EUR").await;
+    let be = app.xmlid("base.be").await;
+    let brussels = app
+        .call_kw(
+            &admin,
+            "res.company",
+            "create",
+            json!([{"name": "Brussels SRL", "currency_id": eur, "country_id": be}]),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    let in_brussels = json!({"context": {"allowed_company_ids": [brussels, main]}});
+    let journal = app
+        .call_kw(
+            &admin,
+            "account.journal",
+            "create",
+            json!([{"name": "Bank BE", "code": "BNKBE", "type": "bank", "company_id": brussels}]),
+            in_brussels.clone(),
+        )
+        .await
+        .unwrap();
+    let method = app
+        .call_kw(
+            &admin,
+            "pos.payment.method",
+            "create",
+            json!([{"name": "Card BE", "journal_id": journal}]),
+            in_brussels.clone(),
+        )
+        .await
+        .unwrap();
+    let config = app
+        .call_kw(
+            &admin,
+            "pos.config",
+            "create",
+            json!([{"name": "Brussels POS", "payment_method_ids": [[6, 0, [method]]]}]),
+            in_brussels.clone(),
+        )
+        .await
+        .unwrap();
+    let read = app
+        .call_kw(
+            &admin,
+            "pos.config",
+            "read",
+            json!([[config], ["company_id", "currency_id"]]),
+            in_brussels.clone(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        read[0]["company_id"][0],
+        json!(brussels),
+        "the current company is the first allowed one"
+    );
+    assert_eq!(read[0]["currency_id"][0], json!(eur));
+
+    // The settings form shows the current company's POS.
+    let here = app
+        .call_kw(
+            &admin,
+            "res.config.settings",
+            "default_get",
+            json!([["pos_config_id", "company_id"]]),
+            in_brussels.clone(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(here["pos_config_id"], json!(config));
+    assert_eq!(here["company_id"], json!(brussels));
+    let home = app
+        .call_kw(
+            &admin,
+            "res.config.settings",
+            "default_get",
+            json!([["pos_config_id", "company_id"]]),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(home["pos_config_id"], json!(shop));
+    assert_eq!(home["company_id"], json!(main));
+
+    // Brussels has no Stripe provider of its own: its POS is told so, and the main
+    // company's key is never used for it.
+    let err = app
+        .call_kw(
+            &admin,
+            "pos.payment.method",
+            "stripe_connection_token",
+            json!([]),
+            in_brussels.clone(),
+        )
+        .await
+        .unwrap_err();
+    assert_error(
+        &err,
+        "odoo.exceptions.UserError",
+        "Stripe payment provider for company Brussels SRL is missing",
+    );
+});

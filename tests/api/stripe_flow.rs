@@ -29,6 +29,7 @@ impl TestApp {
     /// A request straight to the simulator, as the reader side of the test (Stripe's
     /// server-driven flow), with the demo key.
     async fn sim(&self, method: reqwest::Method, path: &str, form: &[(&str, &str)]) -> Value {
+        let method_name = method.to_string();
         let mut request = self
             .http
             .request(method, format!("{}/stripe-sim{}", self.base, path))
@@ -40,6 +41,15 @@ impl TestApp {
         let status = resp.status();
         let body: Value = resp.json().await.expect("simulator JSON");
         assert!(status.is_success(), "{path}: {status} {body}");
+        // Every object the reader side receives is held to Stripe's schemas too.
+        if let Err(errors) = stripe_contract::shared().validate_response(
+            method_name.as_str(),
+            &format!("/v1{}", path.trim_start_matches("/v1")),
+            status.as_u16(),
+            &body,
+        ) {
+            panic!("{method_name} {path} breaks Stripe's schema: {errors:?}\n{body}");
+        }
         body
     }
 
