@@ -12,7 +12,8 @@ use crate::money::{decimal_from_json, to_minor_units};
 use crate::orm::domain::{Domain, Op};
 use crate::orm::values::json_to_decimal;
 use crate::orm::Env;
-use crate::stripe::{RefundTarget, SecretKey, StripeError};
+use crate::rpc::after_commit;
+use crate::stripe::{RefundTarget, SecretKey, StripeClient, StripeError};
 
 const NO_TOKEN_ACCESS: &str = "Do not have access to fetch token from Stripe";
 const NO_REFUND_ACCESS: &str = "Do not have access to refund Stripe payment";
@@ -42,6 +43,17 @@ fn stripe_error(e: StripeError) -> OdooError {
             OdooError::UserError(TRANSPORT_ERROR.into())
         }
     }
+}
+
+/// Sends a request to Stripe once the call's transaction has committed (see
+/// [`after_commit`]): nothing here holds the database while Stripe answers.
+async fn stripe_later<F, Fut>(env: &Env<'_>, request: F) -> OdooResult<Value>
+where
+    F: FnOnce(StripeClient) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = OdooResult<Value>> + Send + 'static,
+{
+    let client = env.services.stripe.clone();
+    after_commit::defer(Box::new(move || Box::pin(request(client)))).await
 }
 
 /// The company's Stripe provider and its secret key.
@@ -223,15 +235,14 @@ pub async fn call(
     args: Vec<Value>,
     kwargs: Map<String, Value>,
 ) -> OdooResult<Value> {
-    let stripe = &env.services.stripe;
     match method {
         "stripe_connection_token" => {
             require_group(env, "point_of_sale.group_pos_user", NO_TOKEN_ACCESS)?;
-            let provider = provider_of(env, env.company_id()?).await?;
-            stripe
-                .connection_token(&provider.key)
-                .await
-                .map_err(stripe_error)
+            let key = provider_of(env, env.company_id()?).await?.key;
+            stripe_later(env, move |stripe| async move {
+                stripe.connection_token(&key).await.map_err(stripe_error)
+            })
+            .await
         }
         "stripe_payment_intent" => {
             require_group(env, "point_of_sale.group_pos_user", NO_TOKEN_ACCESS)?;
@@ -265,11 +276,15 @@ pub async fn call(
                 }
                 _ => {}
             }
-            let resp = stripe
-                .post(&provider.key, "/v1/payment_intents", &params)
-                .await
-                .map_err(stripe_error)?;
-            Ok(resp.body)
+            let key = provider.key;
+            stripe_later(env, move |stripe| async move {
+                let resp = stripe
+                    .post(&key, "/v1/payment_intents", &params)
+                    .await
+                    .map_err(stripe_error)?;
+                Ok(resp.body)
+            })
+            .await
         }
         "stripe_capture_payment" => {
             require_group(env, "point_of_sale.group_pos_user", NO_TOKEN_ACCESS)?;
@@ -287,31 +302,40 @@ pub async fn call(
                 _ => Decimal::new(1, 2),
             };
             let to_capture = amount.map(|a| minor_units(a, rounding)).transpose()?;
-            let provider = provider_of(env, env.company_id()?).await?;
-            stripe
-                .capture_payment_intent(&provider.key, &intent, to_capture)
-                .await
-                .map_err(stripe_error)
+            let key = provider_of(env, env.company_id()?).await?.key;
+            stripe_later(env, move |stripe| async move {
+                stripe
+                    .capture_payment_intent(&key, &intent, to_capture)
+                    .await
+                    .map_err(stripe_error)
+            })
+            .await
         }
         "stripe_cancel_payment" => {
             require_group(env, "point_of_sale.group_pos_user", NO_TOKEN_ACCESS)?;
             let (_, rest) = split_record_args(args)?;
             let intent = string_arg(&rest, &kwargs, 0, "paymentIntentId", method)?;
-            let provider = provider_of(env, env.company_id()?).await?;
-            stripe
-                .cancel_payment_intent(&provider.key, &intent, None)
-                .await
-                .map_err(stripe_error)
+            let key = provider_of(env, env.company_id()?).await?.key;
+            stripe_later(env, move |stripe| async move {
+                stripe
+                    .cancel_payment_intent(&key, &intent, None)
+                    .await
+                    .map_err(stripe_error)
+            })
+            .await
         }
         "stripe_payment_status" => {
             require_group(env, "point_of_sale.group_pos_user", NO_TOKEN_ACCESS)?;
             let (_, rest) = split_record_args(args)?;
             let intent = string_arg(&rest, &kwargs, 0, "paymentIntentId", method)?;
-            let provider = provider_of(env, env.company_id()?).await?;
-            stripe
-                .retrieve_payment_intent(&provider.key, &intent)
-                .await
-                .map_err(stripe_error)
+            let key = provider_of(env, env.company_id()?).await?.key;
+            stripe_later(env, move |stripe| async move {
+                stripe
+                    .retrieve_payment_intent(&key, &intent)
+                    .await
+                    .map_err(stripe_error)
+            })
+            .await
         }
         "stripe_refund" => {
             require_group(env, "point_of_sale.group_pos_user", NO_REFUND_ACCESS)?;
@@ -327,18 +351,21 @@ pub async fn call(
                     .unwrap_or(Decimal::new(1, 2)),
             };
             let minor = amount.map(|a| minor_units(a.abs(), rounding)).transpose()?;
-            let provider = provider_of(env, env.company_id()?).await?;
-            match stripe
-                .create_refund(&provider.key, RefundTarget::from_id(&target), minor)
-                .await
-            {
-                Ok(v) => Ok(v),
-                // As Odoo master: a Stripe rejection comes back in-band.
-                Err(StripeError::Api { body, .. }) => {
-                    Ok(json!({"error": body.get("error").cloned().unwrap_or(body)}))
+            let key = provider_of(env, env.company_id()?).await?.key;
+            stripe_later(env, move |stripe| async move {
+                match stripe
+                    .create_refund(&key, RefundTarget::from_id(&target), minor)
+                    .await
+                {
+                    Ok(v) => Ok(v),
+                    // As Odoo master: a Stripe rejection comes back in-band.
+                    Err(StripeError::Api { body, .. }) => {
+                        Ok(json!({"error": body.get("error").cloned().unwrap_or(body)}))
+                    }
+                    Err(e) => Err(stripe_error(e)),
                 }
-                Err(e) => Err(stripe_error(e)),
-            }
+            })
+            .await
         }
         "action_stripe_key" => {
             let provider_id = match provider_of(env, env.company_id()?).await {
@@ -391,11 +418,14 @@ async fn readers(
     }
     let info = method_info(env, id).await?;
     let provider = provider_of(env, info.company_id).await?;
+    let key = provider.key.clone();
     match method {
-        "stripe_list_locations" => stripe
-            .list_locations(&provider.key, &[])
+        "stripe_list_locations" => {
+            stripe_later(env, move |stripe| async move {
+                stripe.list_locations(&key, &[]).await.map_err(stripe_error)
+            })
             .await
-            .map_err(stripe_error),
+        }
         "stripe_create_location" => {
             let name = string_arg(&args, &kwargs, 0, "display_name", method)?;
             let address = args
@@ -408,10 +438,13 @@ async fn readers(
                 .iter()
                 .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
                 .collect();
-            stripe
-                .create_location(&provider.key, &name, &pairs)
-                .await
-                .map_err(stripe_error)
+            stripe_later(env, move |stripe| async move {
+                stripe
+                    .create_location(&key, &name, &pairs)
+                    .await
+                    .map_err(stripe_error)
+            })
+            .await
         }
         "stripe_register_reader" => {
             let code = string_arg(&args, &kwargs, 0, "registration_code", method)?;
@@ -423,6 +456,7 @@ async fn readers(
                 .get(2)
                 .or_else(|| kwargs.get("location_id"))
                 .and_then(Value::as_str);
+            // Kept in the transaction: the reader's serial is written onto the method.
             let reader = stripe
                 .register_reader(&provider.key, &code, label, location)
                 .await
@@ -443,10 +477,13 @@ async fn readers(
             {
                 query.push(("status".to_string(), status.to_string()));
             }
-            stripe
-                .list_readers(&provider.key, &query)
-                .await
-                .map_err(stripe_error)
+            stripe_later(env, move |stripe| async move {
+                stripe
+                    .list_readers(&key, &query)
+                    .await
+                    .map_err(stripe_error)
+            })
+            .await
         }
         _ => {
             let serial = env
@@ -459,32 +496,38 @@ async fn readers(
                     "message": "The payment method has no Stripe Serial Number."}),
                 );
             };
-            let list = stripe
-                .list_readers(&provider.key, &[("serial_number".into(), serial.clone())])
-                .await
-                .map_err(stripe_error)?;
-            let reader = list
-                .get("data")
-                .and_then(Value::as_array)
-                .and_then(|d| d.first())
-                .cloned();
-            let online = reader
-                .as_ref()
-                .and_then(|r| r.get("status"))
-                .and_then(Value::as_str)
-                == Some("online");
-            let message = match (&reader, online) {
-                (None, _) => json!(format!(
-                    "Stripe readers {serial} not listed in your account"
-                )),
-                (Some(_), false) => json!(format!("Stripe reader {serial} is offline")),
-                (Some(_), true) => Value::Bool(false),
-            };
-            Ok(
-                json!({"serial_number": serial, "found": reader.is_some(), "online": online, "reader": reader.unwrap_or(Value::Bool(false)), "message": message}),
-            )
+            stripe_later(env, move |stripe| async move {
+                let list = stripe
+                    .list_readers(&key, &[("serial_number".into(), serial.clone())])
+                    .await
+                    .map_err(stripe_error)?;
+                Ok(reader_check(serial, list))
+            })
+            .await
         }
     }
+}
+
+/// What `stripe_check_reader` answers, from Stripe's reader list for the serial.
+fn reader_check(serial: String, list: Value) -> Value {
+    let reader = list
+        .get("data")
+        .and_then(Value::as_array)
+        .and_then(|d| d.first())
+        .cloned();
+    let online = reader
+        .as_ref()
+        .and_then(|r| r.get("status"))
+        .and_then(Value::as_str)
+        == Some("online");
+    let message = match (&reader, online) {
+        (None, _) => json!(format!(
+            "Stripe readers {serial} not listed in your account"
+        )),
+        (Some(_), false) => json!(format!("Stripe reader {serial} is offline")),
+        (Some(_), true) => Value::Bool(false),
+    };
+    json!({"serial_number": serial, "found": reader.is_some(), "online": online, "reader": reader.unwrap_or(Value::Bool(false)), "message": message})
 }
 
 /// `payment.provider` methods: `stripe_verify_keys` checks the secret key with Stripe.
@@ -520,7 +563,8 @@ pub async fn provider_call(
                 );
             };
             let mode = if key.kind().is_live() { "live" } else { "test" };
-            match env.services.stripe.retrieve_account(&key).await {
+            stripe_later(env, move |stripe| async move {
+            match stripe.retrieve_account(&key).await {
                 Ok(account) => {
                     let name = account
                         .pointer("/settings/dashboard/display_name")
@@ -536,6 +580,8 @@ pub async fn provider_call(
                 ),
                 Err(e) => Err(stripe_error(e)),
             }
+            })
+            .await
         }
         other => Err(OdooError::AttributeError(format!(
             "The method '{other}' does not exist on the model 'payment.provider'"

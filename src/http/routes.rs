@@ -11,7 +11,7 @@ use crate::auth::session;
 use crate::auth::users::{self, check_credentials, system_env, CredentialKind};
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::Env;
-use crate::rpc::{self, OrmCall};
+use crate::rpc::{self, after_commit, OrmCall};
 use crate::services::Services;
 
 type RouteResult = Result<RouteOutput, (OdooError, CallLog)>;
@@ -49,15 +49,38 @@ async fn begin(services: &Services) -> OdooResult<sea_orm::DatabaseTransaction> 
 }
 
 pub async fn dispatch(services: &Arc<Services>, route: &str, req: &JsonRequest) -> RouteResult {
+    after_commit::scope(dispatch_in_scope(services, route, req)).await
+}
+
+async fn dispatch_in_scope(
+    services: &Arc<Services>,
+    route: &str,
+    req: &JsonRequest,
+) -> RouteResult {
     let mut attempt = 0;
     loop {
         attempt += 1;
+        // Work left by an attempt that is retried belongs to that attempt.
+        drop(after_commit::take());
         let tx = begin(services).await.map_err(|e| (e, CallLog::default()))?;
         let mut log = CallLog::default();
         let result = route_in_tx(services, &tx, route, req, &mut log).await;
         match result {
             Ok(output) => match tx.commit().await.map_err(OdooError::from) {
-                Ok(()) => return Ok(RouteOutput { log, ..output }),
+                Ok(()) => {
+                    // Stripe is called only now, with no transaction open.
+                    return match after_commit::take() {
+                        None => Ok(RouteOutput { log, ..output }),
+                        Some(work) => match work().await {
+                            Ok(result) => Ok(RouteOutput {
+                                result: Some(result),
+                                log,
+                                ..output
+                            }),
+                            Err(e) => Err((e, log)),
+                        },
+                    };
+                }
                 Err(e) if attempt < MAX_TRIES && is_retryable(&e) => continue,
                 Err(e) => return Err((e, log)),
             },

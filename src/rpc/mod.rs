@@ -2,6 +2,7 @@
 //! closed `OrmCall`, its arguments bound to the method's parameters like Python would
 //! bind them, then run against the ORM engine or a model's business method.
 
+pub mod after_commit;
 pub mod web;
 
 use serde_json::{json, Map, Value};

@@ -832,3 +832,59 @@ both!(bad_arguments_are_refused_before_stripe, |app| {
     assert_eq!(err["data"]["name"], json!("odoo.exceptions.MissingError"));
     assert!(app.sim_requests().await.is_empty());
 });
+
+both!(a_slow_stripe_holds_no_database_lock, |app| {
+    let cashier = app.login("cashier", "cashier").await;
+    let admin = app.login("admin", "admin").await;
+    let method = app.xmlid("ops_demo.payment_method_stripe").await;
+    let resp = app
+        .http
+        .post(format!("{}/stripe-sim/_sim/faults", app.base))
+        .json(&json!({"kind": "latency", "count": 1, "latency_ms": 3000}))
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success());
+    let app = std::sync::Arc::new(app);
+    let slow = {
+        let (app, cashier) = (app.clone(), cashier.clone());
+        tokio::spawn(async move {
+            app.call_kw(
+                &cashier,
+                "pos.payment.method",
+                "stripe_payment_intent",
+                json!([[method], 9.99]),
+                json!({}),
+            )
+            .await
+        })
+    };
+    // Wait until Stripe holds the request, then write through another session.
+    for _ in 0..100 {
+        if app
+            .sim_requests()
+            .await
+            .iter()
+            .any(|(_, p)| p == "/v1/payment_intents")
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let created = app
+        .call_kw(
+            &admin,
+            "res.partner",
+            "create",
+            json!([{"name": "While Stripe thinks"}]),
+            json!({}),
+        )
+        .await;
+    assert!(created.is_ok(), "{created:?}");
+    assert!(
+        !slow.is_finished(),
+        "the write had to wait for Stripe: the call held the database during its Stripe request"
+    );
+    let pi = slow.await.unwrap().expect("the slow intent still succeeds");
+    assert_eq!(pi["amount"], json!(999));
+});
