@@ -5,6 +5,7 @@
 
 pub mod envelope;
 pub mod routes;
+pub mod xmlrpc;
 
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -209,6 +210,11 @@ async fn handle(services: Arc<Services>, req: HttpRequest) -> Result<HttpRespons
             };
         }
     }
+    if let Some(service) = xmlrpc::service_of(&path) {
+        return Ok(handle_xmlrpc(&services, parts, body, service)
+            .await
+            .into_response());
+    }
     let Some(route) = json_route(&path) else {
         return Ok(Reply::text(StatusCode::NOT_FOUND, "404: Not Found").into_response());
     };
@@ -285,8 +291,81 @@ async fn handle(services: Arc<Services>, req: HttpRequest) -> Result<HttpRespons
             )
         }
     };
+    log_call(&request.request_id, route, &log, started);
+    let mut reply = Reply::json(&value);
+    if let Some(c) = set_cookie {
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            reply.headers.insert(http::header::SET_COOKIE, v);
+        }
+    }
+    Ok(reply.into_response())
+}
+
+/// One XML-RPC call: decoded, dispatched as `/jsonrpc` would be, encoded back.
+async fn handle_xmlrpc(
+    services: &Arc<Services>,
+    parts: http::request::Parts,
+    body: HttpBody,
+    service: &str,
+) -> Reply {
+    if parts.method != Method::POST {
+        return Reply::text(StatusCode::METHOD_NOT_ALLOWED, "405: Method Not Allowed");
+    }
+    let bytes = match read_body(body, &parts.headers, services.settings.max_body_bytes).await {
+        Ok(b) => b,
+        Err(reply) => return reply,
+    };
+    let route = match service {
+        "common" => "/xmlrpc/2/common",
+        "object" => "/xmlrpc/2/object",
+        _ => "/xmlrpc/2/db",
+    };
+    let xml = match xmlrpc::parse_call(&bytes) {
+        Err(problem) => xmlrpc::parse_fault(&problem),
+        Ok((method, args)) => {
+            let mut params = Map::new();
+            params.insert("service".into(), Value::String(service.to_string()));
+            params.insert("method".into(), Value::String(method));
+            params.insert("args".into(), Value::Array(args));
+            let request = JsonRequest {
+                id: Value::Null,
+                params,
+                session_id: None,
+                request_id: uuid::Uuid::new_v4().simple().to_string()[..12].to_string(),
+            };
+            let started = Instant::now();
+            let (xml, log) = match routes::dispatch(services, "/jsonrpc", &request).await {
+                Ok(out) => (xmlrpc::response(out.result.as_ref()), out.log),
+                Err((err, log)) => {
+                    if let OdooError::Internal(detail) = &err {
+                        tracing::error!(request_id = %request.request_id, route, error = %detail, "internal error");
+                    }
+                    (
+                        xmlrpc::error_fault(&err),
+                        log.with_outcome(err.exception_name()),
+                    )
+                }
+            };
+            log_call(&request.request_id, route, &log, started);
+            xml
+        }
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("text/xml; charset=utf-8"),
+    );
+    Reply {
+        status: StatusCode::OK,
+        headers,
+        body: xml.into_bytes(),
+    }
+}
+
+/// The one log line of a call: never credentials, keys or session ids.
+fn log_call(request_id: &str, route: &str, log: &CallLog, started: Instant) {
     tracing::info!(
-        request_id = %request.request_id,
+        request_id = %request_id,
         route,
         model = log.model.as_deref().unwrap_or("-"),
         method = log.method.as_deref().unwrap_or("-"),
@@ -295,13 +374,6 @@ async fn handle(services: Arc<Services>, req: HttpRequest) -> Result<HttpRespons
         outcome = log.outcome.as_deref().unwrap_or("ok"),
         "rpc"
     );
-    let mut reply = Reply::json(&value);
-    if let Some(c) = set_cookie {
-        if let Ok(v) = HeaderValue::from_str(&c) {
-            reply.headers.insert(http::header::SET_COOKIE, v);
-        }
-    }
-    Ok(reply.into_response())
 }
 
 impl JsonRequest {

@@ -8,3 +8,4 @@ mod setup_stripe;
 mod storage;
 mod stripe_flow;
 mod transport;
+mod xmlrpc;

@@ -1,6 +1,7 @@
-"""Drives a real odoo-pos-stripe binary with real client libraries from PyPI: OdooRPC
-for the Odoo side, Stripe's official Python SDK for the built-in simulator, and the
-README's own walkthroughs, run as written (only the port is changed).
+"""Drives a real odoo-pos-stripe binary with real client libraries: OdooRPC (PyPI) and
+Python's own xmlrpc.client for the Odoo side, Stripe's official Python SDK (PyPI) for
+the built-in simulator, and the README's own walkthroughs, run as written (only the port
+is changed).
 
 Usage: run_clients.py PATH_TO_BINARY. Starts the server on a free port with a fresh
 SQLite database and the demo data, runs the checks, prints "N passed, N failed".
@@ -15,6 +16,7 @@ import sys
 import tempfile
 import time
 import traceback
+import xmlrpc.client
 
 import odoorpc
 import stripe
@@ -117,6 +119,36 @@ def access_errors_come_back_as_rpc_errors(port):
         assert e.info["data"]["name"] == "odoo.exceptions.AccessError", e.info
     else:
         raise AssertionError("an employee read payment methods")
+
+
+@check
+def python_xmlrpc_client_as_in_odoo_docs(port):
+    url = f"http://127.0.0.1:{port}"
+    common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
+    assert common.version()["server_version"] == "18.0"
+    uid = common.authenticate("odoo", "admin", "admin", {})
+    assert uid == 2, uid
+    models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object")
+    rows = models.execute_kw(
+        "odoo", uid, "admin", "pos.payment.method", "search_read",
+        [[["use_payment_terminal", "=", "stripe"]]], {"fields": ["name", "journal_id"]},
+    )
+    assert rows[0]["name"] == "Stripe" and rows[0]["journal_id"][1] == "Bank", rows
+    pid = models.execute_kw("odoo", uid, "admin", "res.partner", "create", [{"name": "XML-RPC"}])
+    assert models.execute_kw("odoo", uid, "admin", "res.partner", "write", [[pid], {"email": "x@example.com"}])
+    assert models.execute_kw("odoo", uid, "admin", "res.partner", "unlink", [[pid]])
+    try:
+        models.execute_kw("odoo", 3, "cashier", "payment.provider", "search_read", [[]], {"fields": ["stripe_secret_key"]})
+    except xmlrpc.client.Fault as fault:
+        assert fault.faultCode == 4, fault
+    else:
+        raise AssertionError("a cashier read the secret key")
+    try:
+        models.execute_kw("odoo", uid, "wrong", "res.partner", "search", [[]])
+    except xmlrpc.client.Fault as fault:
+        assert fault.faultCode == 3 and fault.faultString == "Access Denied", fault
+    else:
+        raise AssertionError("a wrong password was accepted")
 
 
 DEMO_KEY = "sk_test_demo0000000000000000odooposstripe"
