@@ -23,6 +23,8 @@ pub struct Session {
     pub login: String,
     pub token: String,
     pub context: Map<String, Value>,
+    /// The session's user, as loaded to check the session (the call reuses it).
+    pub user: std::sync::Arc<crate::orm::UserInfo>,
 }
 
 fn now() -> i64 {
@@ -130,8 +132,11 @@ pub async fn check(system: &Env<'_>, sid: Option<&str>) -> OdooResult<Session> {
     let token: String = row
         .try_get_by("session_token")
         .map_err(OdooError::internal)?;
-    let user_ok = super::users::load_user(system, uid).await?.is_some();
-    if now() - last_seen > idle_limit || !user_ok || token != current_token(system, uid).await? {
+    let user = super::users::load_user(system, uid).await?;
+    if now() - last_seen > idle_limit
+        || user.is_none()
+        || token != current_token(system, uid).await?
+    {
         destroy(system, sid).await?;
         return Err(OdooError::SessionExpired);
     }
@@ -152,5 +157,6 @@ pub async fn check(system: &Env<'_>, sid: Option<&str>) -> OdooResult<Session> {
         login: row.try_get_by("login").map_err(OdooError::internal)?,
         token,
         context: serde_json::from_str(&context).unwrap_or_default(),
+        user: user.map(std::sync::Arc::new).ok_or(OdooError::SessionExpired)?,
     })
 }

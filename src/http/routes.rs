@@ -162,7 +162,13 @@ async fn route_in_tx(
             if let Some(Value::Object(c)) = call.kwargs.get("context") {
                 context = c.clone();
             }
-            let env = user_env(&system, s.uid, context).await?;
+            let env = Env {
+                user: s.user.clone(),
+                su: false,
+                context,
+                ..system.clone()
+            };
+            env.allowed_company_ids()?;
             let result = rpc::execute(&env, call).await?;
             let result = if route == "/web/dataset/call_button" && !result.is_object() {
                 Value::Bool(false)
