@@ -68,6 +68,28 @@ impl Op {
         )
     }
 
+    /// The operator Odoo swaps in when it pushes a `!` down onto a leaf
+    /// (`TERM_OPERATORS_NEGATION`); `None` keeps the `!` as SQL `NOT`.
+    fn negation(self) -> Option<Op> {
+        Some(match self {
+            Op::Eq => Op::Ne,
+            Op::Ne => Op::Eq,
+            Op::Lt => Op::Ge,
+            Op::Ge => Op::Lt,
+            Op::Gt => Op::Le,
+            Op::Le => Op::Gt,
+            Op::Like => Op::NotLike,
+            Op::NotLike => Op::Like,
+            Op::ILike => Op::NotILike,
+            Op::NotILike => Op::ILike,
+            Op::In => Op::NotIn,
+            Op::NotIn => Op::In,
+            Op::Any => Op::NotAny,
+            Op::NotAny => Op::Any,
+            _ => return None,
+        })
+    }
+
     fn positive(self) -> Op {
         match self {
             Op::Ne => Op::Eq,
@@ -192,6 +214,34 @@ impl Domain {
         }
     }
 
+    /// `!self` distributed the way Odoo does it (`distribute_not`): De Morgan on `&`
+    /// and `|`, and leaf operators swapped for their negation, so that `!(f = v)`
+    /// matches NULL exactly like `f != v`. `None` when the `!` must stay a SQL `NOT`.
+    pub fn negate(&self) -> Option<Domain> {
+        let not = |d: &Domain| {
+            d.negate()
+                .unwrap_or_else(|| Domain::Not(Box::new(d.clone())))
+        };
+        Some(match self {
+            Domain::True => Domain::False,
+            Domain::False => Domain::True,
+            Domain::And(items) => Domain::Or(items.iter().map(not).collect()),
+            Domain::Or(items) => Domain::And(items.iter().map(not).collect()),
+            Domain::Not(d) => (**d).clone(),
+            Domain::Leaf {
+                path,
+                op,
+                value,
+                raw,
+            } => Domain::Leaf {
+                path: path.clone(),
+                op: op.negation()?,
+                value: value.clone(),
+                raw: raw.clone(),
+            },
+        })
+    }
+
     pub fn and(self, other: Domain) -> Domain {
         match (self, other) {
             (Domain::True, d) | (d, Domain::True) => d,
@@ -275,7 +325,10 @@ impl Compiler {
                 }
                 acc
             }
-            Domain::Not(d) => self.compile(model, d)?.not(),
+            Domain::Not(d) => match d.negate() {
+                Some(negated) => self.compile(model, &negated)?,
+                None => self.compile(model, d)?.not(),
+            },
             Domain::Leaf {
                 path,
                 op,
@@ -332,7 +385,10 @@ impl Compiler {
             };
             return self.relational_in(model, field, comodel, &rest, false);
         }
-        if field.related.is_some() || (!field.store && field.name != "id") {
+        // Plain x2many fields have no column but are searchable through their
+        // relation; computed and related fields are not.
+        let searchable_x2many = field.ty.is_x2many() && field.compute.is_none();
+        if field.related.is_some() || (!field.store && field.name != "id" && !searchable_x2many) {
             return Err(OdooError::ValueError(format!(
                 "Non-stored field {}.{} cannot be searched.",
                 model.name, field.name
@@ -723,6 +779,32 @@ mod tests {
         assert!(s.contains("1 = 0"), "{s}");
         let s = sql("pos.payment.method", json!([["id", "not in", []]]));
         assert!(s.contains("1 = 1"), "{s}");
+    }
+
+    #[test]
+    fn not_is_distributed_like_odoo() {
+        // `!(f = v)` is `f != v`, NULL included; De Morgan through `|`.
+        let s = sql(
+            "pos.payment.method",
+            json!(["!", ["stripe_serial_number", "=", "X"]]),
+        );
+        assert!(s.contains("<> 'X' OR"), "{s}");
+        assert!(!s.contains("NOT"), "{s}");
+        let s = sql(
+            "pos.payment.method",
+            json!(["!", "|", ["name", "=", "a"], ["sequence", "<", 3]]),
+        );
+        assert!(s.contains("\"sequence\" >= 3"), "{s}");
+        // Operators without a negation keep a SQL NOT.
+        let s = sql("pos.payment.method", json!(["!", ["name", "=like", "a%"]]));
+        assert!(s.contains("NOT"), "{s}");
+        let d = Domain::parse(&json!(["!", "!", ["name", "=", "a"]])).unwrap();
+        assert_eq!(
+            d.negate().and_then(|n| n.negate()),
+            Domain::parse(&json!(["!", ["name", "=", "a"]]))
+                .unwrap()
+                .negate()
+        );
     }
 
     #[test]

@@ -320,6 +320,7 @@ impl<'a> Env<'a> {
         Box::pin(async move {
             let m = model_of(model)?;
             self.check_access(m, Operation::Read)?;
+            let domain = self.resolve_hierarchies(m, domain).await?;
             let d = self.effective_domain(m, domain)?;
             let compiler = Compiler {
                 backend: self.backend,
@@ -372,6 +373,7 @@ impl<'a> Env<'a> {
     ) -> OdooResult<i64> {
         let m = model_of(model)?;
         self.check_access(m, Operation::Read)?;
+        let domain = self.resolve_hierarchies(m, domain).await?;
         let d = self.effective_domain(m, domain)?;
         let compiler = Compiler {
             backend: self.backend,
@@ -385,6 +387,172 @@ impl<'a> Env<'a> {
             .from_subquery(inner, Alias::new("sub"));
         let rows = self.query_all(self.build(&q)).await?;
         rows.first().map(|r| row_id(r, "n")).unwrap_or(Ok(0))
+    }
+
+    /// Rewrites `child_of`/`parent_of` leaves into `in` leaves over the hierarchy's
+    /// ids, as Odoo's `child_of_domain`/`parent_of_domain` do without `parent_path`:
+    /// the records named plus their descendants (or ancestors) through `parent_id`.
+    /// The compiler has no database access, hence this step before it.
+    pub fn resolve_hierarchies<'b>(
+        &'b self,
+        model: &'static Model,
+        domain: Domain,
+    ) -> BoxFuture<'b, OdooResult<Domain>> {
+        Box::pin(async move {
+            Ok(match domain {
+                Domain::And(items) => {
+                    let mut out = Vec::with_capacity(items.len());
+                    for d in items {
+                        out.push(self.resolve_hierarchies(model, d).await?);
+                    }
+                    Domain::And(out)
+                }
+                Domain::Or(items) => {
+                    let mut out = Vec::with_capacity(items.len());
+                    for d in items {
+                        out.push(self.resolve_hierarchies(model, d).await?);
+                    }
+                    Domain::Or(out)
+                }
+                Domain::Not(d) => Domain::Not(Box::new(self.resolve_hierarchies(model, *d).await?)),
+                Domain::Leaf {
+                    path,
+                    op,
+                    value,
+                    raw,
+                } if matches!(op, Op::ChildOf | Op::ParentOf) => {
+                    self.hierarchy_leaf(model, path, op, value, raw).await?
+                }
+                other => other,
+            })
+        })
+    }
+
+    async fn hierarchy_leaf(
+        &self,
+        model: &'static Model,
+        mut path: Vec<String>,
+        op: Op,
+        value: Value,
+        raw: Value,
+    ) -> OdooResult<Domain> {
+        let unchanged = |path: Vec<String>, value: Value, raw: Value| {
+            Ok(Domain::Leaf {
+                path,
+                op,
+                value,
+                raw,
+            })
+        };
+        // The model holding the last field of the path; unknown fields are left for
+        // the compiler to report.
+        let mut current = model;
+        for segment in &path[..path.len() - 1] {
+            match current
+                .get_field(segment)
+                .and_then(|f| f.ty.comodel())
+                .and_then(|c| registry().get(c))
+            {
+                Some(next) => current = next,
+                None => return unchanged(path, value, raw),
+            }
+        }
+        let Some(field) = path.last().and_then(|n| current.get_field(n)) else {
+            return unchanged(path, value, raw);
+        };
+        let (hierarchy, parent_name): (&'static Model, &str) = if field.name == "id" {
+            (current, "parent_id")
+        } else if let Some(co) = field.ty.comodel().and_then(|c| registry().get(c)) {
+            if co.name == current.name && matches!(field.ty, FieldType::Many2one { .. }) {
+                // A many2one to the model itself is its hierarchy: Odoo filters `id`
+                // through that field (`('parent_id', 'child_of', x)` includes x).
+                let parent_name = field.name;
+                if let Some(last) = path.last_mut() {
+                    *last = "id".into();
+                }
+                (current, parent_name)
+            } else {
+                (co, "parent_id")
+            }
+        } else {
+            return Err(OdooError::ValueError(format!(
+                "Invalid leaf {}: the field is not relational",
+                values::python_repr(&raw)
+            )));
+        };
+        let sudo = self.sudo().with_context("active_test", json!(false));
+        let start: Vec<i64> = match &value {
+            Value::String(name) => {
+                sudo.hierarchy_names(hierarchy, std::slice::from_ref(name))
+                    .await?
+            }
+            Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_string) => {
+                let names: Vec<String> = items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect();
+                sudo.hierarchy_names(hierarchy, &names).await?
+            }
+            other => ids_of(other),
+        };
+        let mut found: Vec<i64> = Vec::new();
+        let mut seen: HashSet<i64> = HashSet::new();
+        let mut frontier: Vec<i64> = start.into_iter().filter(|i| seen.insert(*i)).collect();
+        // A model without the parent field has no hierarchy: the records themselves.
+        let parent = hierarchy
+            .get_field(parent_name)
+            .filter(|f| f.ty.comodel() == Some(hierarchy.name));
+        while !frontier.is_empty() {
+            found.extend(&frontier);
+            let Some(parent) = parent else { break };
+            let next: Vec<i64> = if op == Op::ChildOf {
+                sudo.search(
+                    hierarchy.name,
+                    Domain::leaf(parent.name, Op::In, json!(frontier)),
+                    0,
+                    None,
+                    None,
+                )
+                .await?
+            } else {
+                sudo.fetch_columns(hierarchy, &frontier, &[parent])
+                    .await?
+                    .values()
+                    .filter_map(|r| r.get(parent.name).and_then(Value::as_i64))
+                    .collect()
+            };
+            frontier = next.into_iter().filter(|i| seen.insert(*i)).collect();
+        }
+        found.sort_unstable();
+        Ok(Domain::Leaf {
+            path,
+            op: Op::In,
+            value: json!(found),
+            raw,
+        })
+    }
+
+    /// Ids of `model`'s records whose name matches any of `names` (`ilike`), as
+    /// Odoo's `to_ids` resolves names given to `child_of`.
+    async fn hierarchy_names(
+        &self,
+        model: &'static Model,
+        names: &[String],
+    ) -> OdooResult<Vec<i64>> {
+        let mut out = Vec::new();
+        for name in names {
+            out.extend(
+                self.search(
+                    model.name,
+                    Domain::leaf(model.rec_name, Op::ILike, json!(name)),
+                    0,
+                    None,
+                    None,
+                )
+                .await?,
+            );
+        }
+        Ok(out)
     }
 
     /// The ids among `ids` that exist and that the rules let the caller see.

@@ -2,4 +2,6 @@
 
 mod helpers;
 
+mod domains;
+mod orm;
 mod transport;
