@@ -5,3 +5,4 @@ mod helpers;
 mod domains;
 mod orm;
 mod transport;
+mod x2many;
