@@ -237,7 +237,12 @@ async fn jsonrpc(
             let user = text(arg(1, "login")?);
             let password = text(arg(2, "password")?);
             check_db(system, &db)?;
-            let uid = login(system, &user, &password, CredentialKind::Rpc).await?;
+            // Odoo's `exp_authenticate` turns every AccessDenied (the throttle's
+            // included) into `false`.
+            let uid = match login(system, &user, &password, CredentialKind::Rpc).await {
+                Err(OdooError::AccessDenied(_)) => None,
+                other => other?,
+            };
             log.uid = uid;
             Ok(Some(uid.map(Value::from).unwrap_or(Value::Bool(false))))
         }

@@ -804,7 +804,9 @@ impl<'a> Env<'a> {
                         .into_iter()
                         .map(|(k, v)| (k, json!(v)))
                         .collect()
-                } else if f.has_column() {
+                } else if f.has_column() || f.compute.is_none() {
+                    // A non-stored field without a compute (`res.users.login_date`,
+                    // whose log table we do not keep) reads as empty.
                     continue;
                 } else {
                     addons::compute(self, model, f, ids).await?

@@ -55,7 +55,6 @@ enum Store {
 }
 
 pub struct TestApp {
-    #[allow(dead_code)] // TEMP: used by tests/api/auth.rs in the next commit.
     pub addr: std::net::SocketAddr,
     pub base: String,
     pub http: reqwest::Client,

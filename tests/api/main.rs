@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod auth;
 mod domains;
 mod orm;
 mod transport;
