@@ -573,8 +573,50 @@ impl<'a> Env<'a> {
         Ok(ids.iter().copied().filter(|i| found.contains(i)).collect())
     }
 
-    async fn ensure_all_exist(&self, model: &Model, ids: &[i64]) -> OdooResult<()> {
-        let found = self.existing(model, ids).await?;
+    /// The ids among `ids` that exist and are visible. Ids that do not exist are left
+    /// out; ids that exist but that the record rules hide fail the call with Odoo's
+    /// record-rule AccessError, as `read`, `write` and `unlink` do in Odoo.
+    pub async fn visible_or_forbidden(
+        &self,
+        model: &Model,
+        ids: &[i64],
+        op: Operation,
+    ) -> OdooResult<Vec<i64>> {
+        let visible = self.existing(model, ids).await?;
+        if self.su {
+            return Ok(visible);
+        }
+        let hidden: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|i| !visible.contains(i))
+            .collect();
+        if !hidden.is_empty() && !self.sudo().existing(model, &hidden).await?.is_empty() {
+            return Err(self.record_rule_error(model, op));
+        }
+        Ok(visible)
+    }
+
+    /// Odoo's `ir.rule._make_access_error` text (without the debug-mode details).
+    fn record_rule_error(&self, model: &Model, op: Operation) -> OdooError {
+        let operation = match op {
+            Operation::Read => "read",
+            Operation::Write => "write",
+            Operation::Create => "create",
+            Operation::Unlink => "unlink",
+        };
+        OdooError::AccessError(format!(
+            "Uh-oh! Looks like you have stumbled upon some top-secret records.\n\nSorry, {} (id={}) doesn't have '{}' access to:\n- {} ({})\n\nIf you really, really need access, perhaps you can win over your friendly administrator with a batch of freshly baked cookies.",
+            self.user.name,
+            self.uid(),
+            operation,
+            model.description,
+            model.name
+        ))
+    }
+
+    async fn ensure_all_exist(&self, model: &Model, ids: &[i64], op: Operation) -> OdooResult<()> {
+        let found = self.visible_or_forbidden(model, ids, op).await?;
         let unique: HashSet<i64> = ids.iter().copied().collect();
         if found.iter().collect::<HashSet<_>>().len() != unique.len() {
             let missing: Vec<String> = unique
@@ -902,7 +944,7 @@ impl<'a> Env<'a> {
         let m = model_of(model)?;
         self.check_access(m, Operation::Read)?;
         let fields = self.resolve_fields(m, fields)?;
-        let ids = self.existing(m, ids).await?;
+        let ids = self.visible_or_forbidden(m, ids, Operation::Read).await?;
         let raw = self.raw_values(m, &ids, &fields).await?;
         let mut names: HashMap<&str, HashMap<i64, String>> = HashMap::new();
         if load_names {
@@ -1192,7 +1234,7 @@ impl<'a> Env<'a> {
         Box::pin(async move {
             let m = model_of(model)?;
             self.check_access(m, Operation::Write)?;
-            self.ensure_all_exist(m, ids).await?;
+            self.ensure_all_exist(m, ids, Operation::Write).await?;
             let mut vals = vals;
             for k in vals.keys() {
                 let f = m.get_field(k).ok_or_else(|| invalid_field(m, k))?;
@@ -1365,7 +1407,7 @@ impl<'a> Env<'a> {
                 comodel,
             } => {
                 let co = model_of(comodel)?;
-                self.ensure_all_exist(co, targets).await?;
+                self.ensure_all_exist(co, targets, Operation::Read).await?;
                 for t in targets {
                     let exists = Query::select()
                         .column(Alias::new(*column1))
@@ -1457,7 +1499,7 @@ impl<'a> Env<'a> {
         Box::pin(async move {
             let m = model_of(model)?;
             self.check_access(m, Operation::Unlink)?;
-            let ids = self.existing(m, ids).await?;
+            let ids = self.visible_or_forbidden(m, ids, Operation::Unlink).await?;
             if ids.is_empty() {
                 return Ok(());
             }
@@ -1476,7 +1518,7 @@ impl<'a> Env<'a> {
     pub async fn copy(&self, model: &str, id: i64, default: Map<String, Value>) -> OdooResult<i64> {
         let m = model_of(model)?;
         self.check_access(m, Operation::Read)?;
-        self.ensure_all_exist(m, &[id]).await?;
+        self.ensure_all_exist(m, &[id], Operation::Read).await?;
         let fields: Vec<&'static Field> = m
             .fields
             .iter()
