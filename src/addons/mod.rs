@@ -216,7 +216,7 @@ pub fn copy_defaults(model: &Model, mut default: Map<String, Value>) -> Map<Stri
 pub fn copy_renames(model: &Model) -> bool {
     matches!(
         model.name,
-        "pos.payment.method" | "pos.config" | "res.company" | "account.journal"
+        "pos.payment.method" | "pos.config" | "res.company" | "account.journal" | "res.partner"
     )
 }
 

@@ -351,6 +351,8 @@ impl<'a> Env<'a> {
                     None => q.order_by_expr(expr, dir),
                 };
             }
+            // As in Odoo, a falsy limit (0) means no limit.
+            let limit = limit.filter(|l| *l > 0);
             if let Some(l) = limit {
                 q.limit(l);
             }
@@ -379,7 +381,7 @@ impl<'a> Env<'a> {
             backend: self.backend,
         };
         let mut inner = compiler.id_subquery(m, &d)?;
-        if let Some(l) = limit {
+        if let Some(l) = limit.filter(|l| *l > 0) {
             inner.limit(l);
         }
         let mut q = Query::select();

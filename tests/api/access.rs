@@ -313,7 +313,7 @@ both!(employee_reads_no_pos_model, |app| {
             ("search", json!([[]])),
             ("search_count", json!([[]])),
             ("read", json!([[shop], ["name"]])),
-            ("fields_get", json!([])),
+            ("name_search", json!(["Shop"])),
         ] {
             let err = app
                 .call_kw(&employee, model, method, args, json!({}))
@@ -322,6 +322,18 @@ both!(employee_reads_no_pos_model, |app| {
             assert_acl_error(&err, "access", description, model);
         }
     }
+    // As in Odoo, fields_get checks no model access: the schema is not secret.
+    let fields = app
+        .call_kw(
+            &employee,
+            "pos.config",
+            "fields_get",
+            json!([["name"]]),
+            json!({"attributes": ["type"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(fields, json!({"name": {"type": "char"}}));
     let r = app
         .call_kw(
             &employee,

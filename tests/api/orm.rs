@@ -218,6 +218,31 @@ both!(search_offset_limit_order, |app| {
     )
     .await;
     assert_eq!(page, vec![ids[0], ids[1]]);
+    // A falsy limit means no limit, as in Odoo.
+    let all = search(
+        &app,
+        &admin,
+        "res.partner",
+        json!({"domain": d, "order": "name, id", "limit": 0}),
+    )
+    .await;
+    assert_eq!(all, by_name);
+    // Unknown keyword arguments are a TypeError, as Python's.
+    let err = app
+        .call_kw(
+            &admin,
+            "res.partner",
+            "search",
+            json!([d]),
+            json!({"bogus": 1}),
+        )
+        .await
+        .unwrap_err();
+    assert_error(
+        &err,
+        "builtins.TypeError",
+        "search() got an unexpected keyword argument 'bogus'",
+    );
     // Positional args: domain, offset, limit, order.
     let r = app
         .call_kw(
@@ -408,7 +433,10 @@ both!(copy_duplicates_with_defaults, |app| {
         )
         .await
         .unwrap();
-    assert_eq!(r[0]["city"], json!("Paris"));
+    assert_eq!(
+        r[0],
+        json!({"id": copy, "name": "Original (copy)", "city": "Paris"})
+    );
     assert_eq!(
         r[1],
         json!({"id": copy2, "name": "Renamed", "city": "Paris"})
@@ -675,6 +703,21 @@ both!(web_search_read_and_web_read, |app| {
         )
         .await
         .unwrap();
+    // `order` and `limit` on an x2many: sorted, only the first ones read.
+    let r2 = app
+        .call_kw(
+            &admin,
+            "res.partner",
+            "web_read",
+            json!([[ids[0]]]),
+            json!({"specification": {"child_ids": {"fields": {"name": {}}, "order": "name desc", "limit": 1}}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        r2[0]["child_ids"],
+        json!([{"id": ids[2], "name": "W3"}, {"id": ids[1]}])
+    );
     let mut children = r[0]["child_ids"].as_array().unwrap().clone();
     children.sort_by_key(|c| c["id"].as_i64());
     assert_eq!(
