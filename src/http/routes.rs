@@ -123,6 +123,11 @@ async fn route_in_tx(
             )?;
             log.model = Some(call.model.clone());
             log.method = Some(call.method.clone());
+            // Odoo 18 looks the model up in the registry to choose a read-only cursor
+            // and answers an unknown one with werkzeug's NotFound (code 404).
+            if crate::orm::registry::registry().get(&call.model).is_none() {
+                return Err(OdooError::NotFound);
+            }
             let mut context = s.context.clone();
             if let Some(Value::Object(c)) = call.kwargs.get("context") {
                 context = c.clone();

@@ -469,6 +469,43 @@ both!(default_get_and_context_defaults, |app| {
     assert_eq!(r["active"], json!(true));
     assert_eq!(r["company_id"], json!(company));
     assert_eq!(r["split_transactions"], json!(false));
+    // x2many defaults come as [[6, 0, ids]]: the company's non-split methods here.
+    let methods = app
+        .call_kw(
+            &admin,
+            "pos.payment.method",
+            "search",
+            json!([[["split_transactions", "=", false]]]),
+            json!({"order": "id"}),
+        )
+        .await
+        .unwrap();
+    let r = app
+        .call_kw(
+            &admin,
+            "pos.config",
+            "default_get",
+            json!([["payment_method_ids", "company_id"]]),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        r,
+        json!({"payment_method_ids": [[6, 0, methods]], "company_id": company})
+    );
+    let card = app.xmlid("ops_demo.payment_method_card").await;
+    let r = app
+        .call_kw(
+            &admin,
+            "pos.config",
+            "default_get",
+            json!([["payment_method_ids"]]),
+            json!({"context": {"default_payment_method_ids": [card]}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r, json!({"payment_method_ids": [[6, 0, [card]]]}));
     let r = app
         .call_kw(
             &admin,
@@ -808,6 +845,14 @@ both!(unknown_model_field_method_and_private_methods, |app| {
         "odoo.exceptions.UserError",
         "Object no.such.model doesn't exist",
     );
+    // On call_kw Odoo 18 answers an unknown model with NotFound.
+    let err = app
+        .call_kw(&admin, "no.such.model", "search", json!([[]]), json!({}))
+        .await
+        .unwrap_err();
+    assert_eq!(err["code"], json!(404), "{err}");
+    assert_eq!(err["message"], json!("404: Not Found"));
+    assert_eq!(err["data"]["name"], json!("werkzeug.exceptions.NotFound"));
     let err = app
         .call_kw(
             &admin,
