@@ -326,9 +326,39 @@ impl<'a> Env<'a> {
                 backend: self.backend,
             };
             let mut q = compiler.id_subquery(m, &d)?;
+            // Each order term as (table alias, column, direction, nulls); a many2one
+            // orders by its comodel's `_order`, as Odoo's `_generate_m2o_order_by`.
+            let mut terms = Vec::new();
             for (name, dir, nulls) in self.parse_order(m, order)? {
                 let field = m.get_field(&name).ok_or_else(|| invalid_field(m, &name))?;
-                let c = Expr::col((Alias::new(m.table.as_str()), Alias::new(name.as_str())));
+                let FieldType::Many2one { comodel, .. } = &field.ty else {
+                    terms.push((m.table.to_string(), field, dir, nulls));
+                    continue;
+                };
+                let co = model_of(comodel)?;
+                let alias = format!("{}__{}", m.table, field.name);
+                q.join_as(
+                    sea_orm::sea_query::JoinType::LeftJoin,
+                    Alias::new(co.table.as_str()),
+                    Alias::new(alias.as_str()),
+                    Expr::col((Alias::new(alias.as_str()), Alias::new("id")))
+                        .equals((Alias::new(m.table.as_str()), Alias::new(field.name))),
+                );
+                for (co_name, co_dir, co_nulls) in self.parse_order(co, None)? {
+                    let co_field = co
+                        .get_field(&co_name)
+                        .ok_or_else(|| invalid_field(co, &co_name))?;
+                    let co_dir = match (&dir, co_dir) {
+                        (Order::Desc, Order::Desc) => Order::Asc,
+                        (Order::Desc, _) => Order::Desc,
+                        (_, d) => d,
+                    };
+                    terms.push((alias.clone(), co_field, co_dir, co_nulls.or(nulls)));
+                }
+            }
+            for (table, field, dir, nulls) in terms {
+                let name = field.name;
+                let c = Expr::col((Alias::new(table.as_str()), Alias::new(name)));
                 let expr: sea_orm::sea_query::SimpleExpr =
                     if matches!(field.ty, FieldType::Monetary { .. })
                         && self.backend == DbBackend::Sqlite

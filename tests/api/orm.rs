@@ -218,6 +218,43 @@ both!(search_offset_limit_order, |app| {
     )
     .await;
     assert_eq!(page, vec![ids[0], ids[1]]);
+    // A many2one orders by its comodel's order (res.country: name), not by id.
+    let us = app.xmlid("base.us").await;
+    let be = app.xmlid("base.be").await;
+    assert!(us < be, "the check below needs the US created first");
+    let in_us = partner(
+        &app,
+        &admin,
+        json!({"name": "P-US", "city": "Ordertown", "country_id": us}),
+    )
+    .await;
+    let in_be = partner(
+        &app,
+        &admin,
+        json!({"name": "P-BE", "city": "Ordertown", "country_id": be}),
+    )
+    .await;
+    let od = json!([["city", "=", "Ordertown"]]);
+    assert_eq!(
+        search(
+            &app,
+            &admin,
+            "res.partner",
+            json!({"domain": od, "order": "country_id"})
+        )
+        .await,
+        vec![in_be, in_us]
+    );
+    assert_eq!(
+        search(
+            &app,
+            &admin,
+            "res.partner",
+            json!({"domain": od, "order": "country_id desc, id"})
+        )
+        .await,
+        vec![in_us, in_be]
+    );
     // A falsy limit means no limit, as in Odoo.
     let all = search(
         &app,
