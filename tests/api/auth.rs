@@ -181,6 +181,21 @@ both!(wrong_credentials, |app| {
         "Access Denied",
     );
     let env = authenticate(&app, "nobody", "admin", None).await.json();
+
+    // Logins match exactly, as Odoo's `[('login', '=', login)]`: no case folding and
+    // no LIKE wildcards.
+    for login in ["ADMIN", "adm%", "_dmin", " admin"] {
+        let env = authenticate(&app, login, "admin", None).await.json();
+        assert_error(
+            &env["error"],
+            "odoo.exceptions.AccessDenied",
+            "Access Denied",
+        );
+        let env = app
+            .jsonrpc("common", "login", json!(["odoo", login, "admin"]))
+            .await;
+        assert_eq!(env["result"], json!(false), "{login}");
+    }
     assert_error(
         &env["error"],
         "odoo.exceptions.AccessDenied",
