@@ -280,6 +280,21 @@ both!(relational_paths_and_names, |app| {
         .await;
     f.check(&app, json!([["parent_id.is_company", "=", true]]), vec![b])
         .await;
+    // Dotted paths through x2many fields too.
+    f.check(&app, json!([["child_ids.name", "=", "beta"]]), vec![a])
+        .await;
+    f.check(
+        &app,
+        json!([["child_ids.child_ids.email", "ilike", "gamma"]]),
+        vec![a],
+    )
+    .await;
+    f.check(
+        &app,
+        json!([["parent_id.country_id.code", "=", "US"]]),
+        vec![b],
+    )
+    .await;
     // A many2one compared to a string matches by name.
     f.check(&app, json!([["country_id", "=", "Belgium"]]), vec![b])
         .await;

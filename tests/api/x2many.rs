@@ -194,6 +194,40 @@ both!(one2many_commands, |app| {
         read_field(&app, &admin, model, parent, "child_ids").await,
         json!([])
     );
+    // Archived records are left out of an x2many unless active_test is off.
+    write(
+        &app,
+        &admin,
+        model,
+        parent,
+        json!({"child_ids": [[6, 0, [c1, c3]]]}),
+    )
+    .await;
+    write(&app, &admin, model, c1, json!({"active": false})).await;
+    assert_eq!(
+        sorted(&read_field(&app, &admin, model, parent, "child_ids").await),
+        vec![c3]
+    );
+    let r = app
+        .call_kw(
+            &admin,
+            model,
+            "read",
+            json!([[parent], ["child_ids"]]),
+            json!({"context": {"active_test": false}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(sorted(&r[0]["child_ids"]), vec![c1, c3]);
+    write(&app, &admin, model, c1, json!({"active": true})).await;
+    write(
+        &app,
+        &admin,
+        model,
+        parent,
+        json!({"child_ids": [[5, 0, 0]]}),
+    )
+    .await;
     // Several commands in one write apply in order.
     write(
         &app,
