@@ -1150,6 +1150,11 @@ impl<'a> Env<'a> {
             for vals in vals_list {
                 ids.push(self.create_one(m, vals).await?);
             }
+            // Like Odoo's `_check_access('create')` after the insert: records the
+            // rules would hide (another company's) may not be created either.
+            if !self.su && self.existing(m, &ids).await?.len() != ids.len() {
+                return Err(self.record_rule_error(m, Operation::Create));
+            }
             Ok(ids)
         })
     }

@@ -397,6 +397,22 @@ both!(multi_company_isolation, |app| {
         "odoo.exceptions.AccessError",
         "Access to unauthorized or invalid companies.",
     );
+    // Nor create records in it.
+    let err = app
+        .call_kw(
+            &admin,
+            "pos.payment.method",
+            "create",
+            json!([{"name": "Too Early", "company_id": other}]),
+            json!({}),
+        )
+        .await
+        .unwrap_err();
+    assert_error(
+        &err,
+        "odoo.exceptions.AccessError",
+        "doesn't have 'create' access to:\n- Point of Sale Payment Methods (pos.payment.method)",
+    );
     app.call_kw(
         &admin,
         "res.users",
