@@ -85,6 +85,40 @@ both!(session_login_cookie_and_info, |app| {
         info.get("session_id").is_none(),
         "no session_id in the body"
     );
+    for key in [
+        "uid",
+        "is_system",
+        "is_admin",
+        "is_public",
+        "is_internal_user",
+        "user_context",
+        "db",
+        "user_settings",
+        "server_version",
+        "server_version_info",
+        "name",
+        "username",
+        "partner_display_name",
+        "partner_id",
+        "web.base.url",
+        "currencies",
+        "user_companies",
+    ] {
+        assert!(info.get(key).is_some(), "session_info lacks {key}: {info}");
+    }
+    let main = app.xmlid("base.main_company").await;
+    assert_eq!(info["user_companies"]["current_company"], json!(main));
+    assert_eq!(
+        info["user_companies"]["allowed_companies"][main.to_string()]["name"],
+        json!("My Company")
+    );
+    let usd = app.xmlid("base.USD").await;
+    assert_eq!(info["currencies"][usd.to_string()]["symbol"], json!("$"));
+    assert_eq!(
+        info["currencies"][usd.to_string()]["digits"],
+        json!([69, 2])
+    );
+    assert_eq!(info["is_internal_user"], json!(true));
     let header = raw.headers["set-cookie"].to_str().unwrap().to_string();
     assert!(header.contains("HttpOnly"), "{header}");
     assert!(header.contains("Path=/"), "{header}");
