@@ -232,6 +232,7 @@ pub async fn call(
     Some(match (model.name, method) {
         ("res.users", "context_get") => res_users::context_get(env).await,
         ("res.users", "has_group") => res_users::has_group(env, &args, &kwargs),
+        ("res.users", "change_password") => res_users::change_password(env, &args, &kwargs).await,
         ("ir.model.data", m)
             if m.starts_with("check_object_reference") || m.starts_with("xmlid_to") =>
         {

@@ -335,6 +335,61 @@ both!(password_change_ends_other_sessions, |app| {
     );
 });
 
+both!(change_password_needs_the_old_one, |app| {
+    let cashier = app.login("cashier", "cashier").await;
+    let other = app.login("cashier", "cashier").await;
+    let err = app
+        .call_kw(
+            &cashier,
+            "res.users",
+            "change_password",
+            json!(["wrong", "n3w-secret"]),
+            json!({}),
+        )
+        .await
+        .unwrap_err();
+    assert_error(&err, "odoo.exceptions.AccessDenied", "Access Denied");
+    let err = app
+        .call_kw(
+            &cashier,
+            "res.users",
+            "change_password",
+            json!(["cashier", "  "]),
+            json!({}),
+        )
+        .await
+        .unwrap_err();
+    assert_error(
+        &err,
+        "odoo.exceptions.UserError",
+        "Setting empty passwords is not allowed for security reasons!",
+    );
+    // Nothing changed so far.
+    assert_eq!(
+        session_info(&app, &other).await["result"]["uid"],
+        json!(cashier.uid)
+    );
+    let r = app
+        .call_kw(
+            &cashier,
+            "res.users",
+            "change_password",
+            json!([]),
+            json!({"old_passwd": "cashier", "new_passwd": "n3w-secret"}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r, json!(true));
+    assert_session_expired(&session_info(&app, &other).await);
+    let env = authenticate(&app, "cashier", "cashier", None).await.json();
+    assert_error(
+        &env["error"],
+        "odoo.exceptions.AccessDenied",
+        "Access Denied",
+    );
+    app.login("cashier", "n3w-secret").await;
+});
+
 both!(deactivated_users_lose_their_sessions, |app| {
     let admin = app.login("admin", "admin").await;
     let cashier = app.login("cashier", "cashier").await;
