@@ -584,3 +584,58 @@ both!(passlib_hashes_from_odoo_verify, |app| {
     assert!(!stored.contains("rotated-pw"));
     app.login("employee", "rotated-pw").await;
 });
+
+/// `both!` with tweaked settings.
+macro_rules! both_with {
+    ($name:ident, $tweak:expr, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $app = spawn_app_with(Backend::Sqlite, $tweak).await;
+                $body
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if postgres_url().is_none() {
+                    eprintln!("OPS_TEST_POSTGRES_URL is not set: this PostgreSQL run has nothing to run against");
+                    return;
+                }
+                let $app = spawn_app_with(Backend::Postgres, $tweak).await;
+                $body
+            }
+        }
+    };
+}
+
+both_with!(
+    the_cooldown_ends,
+    |s: &mut odoo_pos_stripe::settings::Settings| {
+        s.login_cooldown_after = 2;
+        s.login_cooldown_seconds = 1;
+    },
+    |app| {
+        for _ in 0..2 {
+            authenticate(&app, "cashier", "wrong", None).await;
+        }
+        let env = authenticate(&app, "cashier", "cashier", None).await.json();
+        assert_error(
+            &env["error"],
+            "odoo.exceptions.AccessDenied",
+            "Too many login failures",
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
+        app.login("cashier", "cashier").await;
+    }
+);
+
+both_with!(
+    idle_sessions_expire,
+    |s: &mut odoo_pos_stripe::settings::Settings| s.session_idle_days = 0,
+    |app| {
+        let admin = app.login("admin", "admin").await;
+        tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+        assert_session_expired(&session_info(&app, &admin).await);
+    }
+);
