@@ -60,6 +60,31 @@ impl Op {
         })
     }
 
+    /// The operator as written in a domain.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Eq => "=",
+            Op::Ne => "!=",
+            Op::Lt => "<",
+            Op::Gt => ">",
+            Op::Le => "<=",
+            Op::Ge => ">=",
+            Op::EqOpt => "=?",
+            Op::Like => "like",
+            Op::NotLike => "not like",
+            Op::ILike => "ilike",
+            Op::NotILike => "not ilike",
+            Op::EqLike => "=like",
+            Op::EqILike => "=ilike",
+            Op::In => "in",
+            Op::NotIn => "not in",
+            Op::ChildOf => "child_of",
+            Op::ParentOf => "parent_of",
+            Op::Any => "any",
+            Op::NotAny => "not any",
+        }
+    }
+
     /// Operators that also match NULL, per Odoo's rules.
     fn is_negative(self) -> bool {
         matches!(
@@ -202,6 +227,49 @@ impl Domain {
             }
             _ => Err(syntax_error(whole)),
         }
+    }
+
+    /// Back to Odoo's prefix notation (used to hand a rewritten sub-domain to `any`).
+    pub fn to_json(&self) -> Value {
+        fn items(d: &Domain, out: &mut Vec<Value>) {
+            match d {
+                Domain::True => out.push(serde_json::json!([1, "=", 1])),
+                Domain::False => out.push(serde_json::json!([0, "=", 1])),
+                Domain::And(v) | Domain::Or(v) if v.is_empty() => {
+                    items(
+                        if matches!(d, Domain::And(_)) {
+                            &Domain::True
+                        } else {
+                            &Domain::False
+                        },
+                        out,
+                    );
+                }
+                Domain::And(v) | Domain::Or(v) => {
+                    let op = if matches!(d, Domain::And(_)) {
+                        "&"
+                    } else {
+                        "|"
+                    };
+                    for _ in 1..v.len() {
+                        out.push(Value::String(op.into()));
+                    }
+                    for sub in v {
+                        items(sub, out);
+                    }
+                }
+                Domain::Not(sub) => {
+                    out.push(Value::String("!".into()));
+                    items(sub, out);
+                }
+                Domain::Leaf {
+                    path, op, value, ..
+                } => out.push(serde_json::json!([path.join("."), op.as_str(), value])),
+            }
+        }
+        let mut out = Vec::new();
+        items(self, &mut out);
+        Value::Array(out)
     }
 
     /// Whether any leaf filters on `field` (at the top of its path).
@@ -779,6 +847,25 @@ mod tests {
         assert!(s.contains("1 = 0"), "{s}");
         let s = sql("pos.payment.method", json!([["id", "not in", []]]));
         assert!(s.contains("1 = 1"), "{s}");
+    }
+
+    #[test]
+    fn domains_round_trip_to_json() {
+        for d in [
+            json!(["|", ["name", "=", "a"], "!", ["id", "in", [1, 2]]]),
+            json!([
+                "&",
+                "&",
+                ["a", "=", 1],
+                ["b", "child_of", 3],
+                ["c.d", "not any", [["e", "=", false]]]
+            ]),
+            json!([[1, "=", 1]]),
+        ] {
+            let parsed = Domain::parse(&d).unwrap();
+            assert_eq!(parsed.to_json(), d);
+            assert_eq!(Domain::parse(&parsed.to_json()).unwrap(), parsed);
+        }
     }
 
     #[test]

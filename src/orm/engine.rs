@@ -455,6 +455,42 @@ impl<'a> Env<'a> {
                 } if matches!(op, Op::ChildOf | Op::ParentOf) => {
                     self.hierarchy_leaf(model, path, op, value, raw).await?
                 }
+                Domain::Leaf {
+                    path,
+                    op,
+                    value,
+                    raw,
+                } if matches!(op, Op::Any | Op::NotAny) => {
+                    // The sub-domain applies to the comodel of the path's last field.
+                    let mut current = model;
+                    for segment in &path {
+                        match current
+                            .get_field(segment)
+                            .and_then(|f| f.ty.comodel())
+                            .and_then(|c| registry().get(c))
+                        {
+                            Some(next) => current = next,
+                            None => {
+                                // Left for the compiler to report.
+                                return Ok(Domain::Leaf {
+                                    path,
+                                    op,
+                                    value,
+                                    raw,
+                                });
+                            }
+                        }
+                    }
+                    let sub = self
+                        .resolve_hierarchies(current, Domain::parse(&value)?)
+                        .await?;
+                    Domain::Leaf {
+                        path,
+                        op,
+                        value: sub.to_json(),
+                        raw,
+                    }
+                }
                 other => other,
             })
         })

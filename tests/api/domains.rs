@@ -381,6 +381,13 @@ both!(child_of_and_parent_of, |app| {
         .await;
     f.check(&app, json!([["parent_id.id", "child_of", b]]), vec![c])
         .await;
+    // Inside `any` too.
+    f.check(
+        &app,
+        json!([["parent_id", "any", [["id", "child_of", a]]]]),
+        vec![b, c],
+    )
+    .await;
     // Companies are hierarchical too.
     let main = app.xmlid("base.main_company").await;
     let sub = app
