@@ -276,6 +276,9 @@ impl<'a> Env<'a> {
             if !field.has_column() && field.name != "id" {
                 return Err(bad());
             }
+            if !self.field_allowed(field) {
+                return Err(self.field_access_error(model, &[field], Operation::Read));
+            }
             let mut dir = Order::Asc;
             let mut nulls = None;
             let words: Vec<String> = rest.iter().map(|w| w.to_lowercase()).collect();
@@ -320,6 +323,7 @@ impl<'a> Env<'a> {
         Box::pin(async move {
             let m = model_of(model)?;
             self.check_access(m, Operation::Read)?;
+            self.check_domain_fields(m, &domain)?;
             let domain = self.resolve_hierarchies(m, domain).await?;
             let d = self.effective_domain(m, domain)?;
             let compiler = Compiler {
@@ -405,6 +409,7 @@ impl<'a> Env<'a> {
     ) -> OdooResult<i64> {
         let m = model_of(model)?;
         self.check_access(m, Operation::Read)?;
+        self.check_domain_fields(m, &domain)?;
         let domain = self.resolve_hierarchies(m, domain).await?;
         let d = self.effective_domain(m, domain)?;
         let compiler = Compiler {
@@ -419,6 +424,48 @@ impl<'a> Env<'a> {
             .from_subquery(inner, Alias::new("sub"));
         let rows = self.query_all(self.build(&q)).await?;
         rows.first().map(|r| row_id(r, "n")).unwrap_or(Ok(0))
+    }
+
+    /// Refuses domains that filter on fields the caller may not read (Odoo's
+    /// `_field_to_sql` checks field access): otherwise `('stripe_secret_key', '=like',
+    /// 'sk_live_a%')` would reveal a secret one character at a time.
+    fn check_domain_fields(&self, model: &'static Model, domain: &Domain) -> OdooResult<()> {
+        if self.su {
+            return Ok(());
+        }
+        match domain {
+            Domain::True | Domain::False => Ok(()),
+            Domain::And(items) | Domain::Or(items) => items
+                .iter()
+                .try_for_each(|d| self.check_domain_fields(model, d)),
+            Domain::Not(d) => self.check_domain_fields(model, d),
+            Domain::Leaf {
+                path, op, value, ..
+            } => {
+                let mut current = model;
+                for (i, segment) in path.iter().enumerate() {
+                    // Unknown fields are the compiler's to report.
+                    let Some(field) = current.get_field(segment) else {
+                        return Ok(());
+                    };
+                    if !self.field_allowed(field) {
+                        return Err(self.field_access_error(current, &[field], Operation::Read));
+                    }
+                    let next = field.ty.comodel().and_then(|c| registry().get(c));
+                    match next {
+                        Some(next) => current = next,
+                        None if i + 1 < path.len() => return Ok(()),
+                        None => {}
+                    }
+                }
+                if matches!(op, Op::Any | Op::NotAny) {
+                    if let Ok(sub) = Domain::parse(value) {
+                        self.check_domain_fields(current, &sub)?;
+                    }
+                }
+                Ok(())
+            }
+        }
     }
 
     /// Rewrites `child_of`/`parent_of` leaves into `in` leaves over the hierarchy's

@@ -286,6 +286,43 @@ both!(stripe_secret_key_is_for_administrators_only, |app| {
         // As in Odoo's payment_stripe, every Stripe key field is for base.group_system.
         assert!(fields.get("stripe_publishable_key").is_none());
         assert!(fields.get("stripe_webhook_secret").is_none());
+        // Nor can it be probed through a domain or an order.
+        for (domain, order) in [
+            (
+                json!([["stripe_secret_key", "=like", "sk_test_%"]]),
+                json!(null),
+            ),
+            (json!([["stripe_secret_key", "!=", false]]), json!(null)),
+            (json!(["!", ["stripe_secret_key", "=", "x"]]), json!(null)),
+            (json!([]), json!("stripe_secret_key")),
+        ] {
+            let err = app
+                .call_kw(
+                    user,
+                    "payment.provider",
+                    "search",
+                    json!([domain]),
+                    json!({"order": order}),
+                )
+                .await
+                .unwrap_err();
+            assert_error(
+                &err,
+                "odoo.exceptions.AccessError",
+                "The requested operation can not be completed due to security restrictions.",
+            );
+        }
+        let err = app
+            .call_kw(
+                user,
+                "payment.provider",
+                "search_count",
+                json!([[["stripe_secret_key", "ilike", "demo"]]]),
+                json!({}),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err["data"]["name"], json!("odoo.exceptions.AccessError"));
         // Writing it is refused too.
         let err = app
             .call_kw(
