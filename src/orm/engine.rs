@@ -333,6 +333,7 @@ impl<'a> Env<'a> {
             // Each order term as (table alias, column, direction, nulls); a many2one
             // orders by its comodel's `_order`, as Odoo's `_generate_m2o_order_by`.
             let mut terms = Vec::new();
+            let mut joined: HashSet<String> = HashSet::new();
             for (name, dir, nulls) in self.parse_order(m, order)? {
                 let field = m.get_field(&name).ok_or_else(|| invalid_field(m, &name))?;
                 let FieldType::Many2one { comodel, .. } = &field.ty else {
@@ -341,13 +342,15 @@ impl<'a> Env<'a> {
                 };
                 let co = model_of(comodel)?;
                 let alias = format!("{}__{}", m.table, field.name);
-                q.join_as(
-                    sea_orm::sea_query::JoinType::LeftJoin,
-                    Alias::new(co.table.as_str()),
-                    Alias::new(alias.as_str()),
-                    Expr::col((Alias::new(alias.as_str()), Alias::new("id")))
-                        .equals((Alias::new(m.table.as_str()), Alias::new(field.name))),
-                );
+                if joined.insert(alias.clone()) {
+                    q.join_as(
+                        sea_orm::sea_query::JoinType::LeftJoin,
+                        Alias::new(co.table.as_str()),
+                        Alias::new(alias.as_str()),
+                        Expr::col((Alias::new(alias.as_str()), Alias::new("id")))
+                            .equals((Alias::new(m.table.as_str()), Alias::new(field.name))),
+                    );
+                }
                 for (co_name, co_dir, co_nulls) in self.parse_order(co, None)? {
                     let co_field = co
                         .get_field(&co_name)

@@ -255,6 +255,34 @@ both!(search_offset_limit_order, |app| {
         .await,
         vec![in_us, in_be]
     );
+    // The same many2one twice joins once.
+    assert_eq!(
+        search(
+            &app,
+            &admin,
+            "res.partner",
+            json!({"domain": od, "order": "country_id desc, country_id, id"})
+        )
+        .await,
+        vec![in_us, in_be]
+    );
+    // ir.model.access orders by two many2ones by default.
+    let r = app
+        .call_kw(
+            &admin,
+            "ir.model.access",
+            "search_count",
+            json!([[]]),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    let n = r.as_i64().unwrap();
+    let r = app
+        .call_kw(&admin, "ir.model.access", "search", json!([[]]), json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.as_array().unwrap().len() as i64, n);
     // A falsy limit means no limit, as in Odoo.
     let all = search(
         &app,
