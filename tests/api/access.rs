@@ -548,6 +548,28 @@ both!(multi_company_isolation, |app| {
         .unwrap();
     assert_eq!(r[0]["name"], json!("Other Cash"));
     assert_eq!(r[0]["company_id"], json!([other, "Other Co"]));
+    // The first allowed company is the current one: defaults follow it.
+    let r = app
+        .call_kw(
+            &admin,
+            "pos.payment.method",
+            "default_get",
+            json!([["company_id"]]),
+            json!({"context": {"allowed_company_ids": [other, main]}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r, json!({"company_id": other}));
+    let info = app
+        .rpc("/web/session/get_session_info", json!({}), Some(&admin))
+        .await;
+    let allowed = info["result"]["user_companies"]["allowed_companies"]
+        .as_object()
+        .unwrap();
+    assert!(
+        allowed.contains_key(&main.to_string()) && allowed.contains_key(&other.to_string()),
+        "{info}"
+    );
     // A user without the company never sees it, even when asking for it.
     let cashier = app.login("cashier", "cashier").await;
     let err = app
