@@ -318,7 +318,7 @@ impl Domain {
     }
 
     pub fn leaf(field: &str, op: Op, value: Value) -> Domain {
-        let raw = serde_json::json!([field, format!("{op:?}"), value.clone()]);
+        let raw = serde_json::json!([field, op.as_str(), value.clone()]);
         Domain::Leaf {
             path: vec![field.to_string()],
             op,
