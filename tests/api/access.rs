@@ -344,6 +344,7 @@ both!(employee_reads_no_pos_model, |app| {
     for (model, description) in [
         ("pos.config", "Point of Sale Configuration"),
         ("pos.payment.method", "Point of Sale Payment Methods"),
+        ("pos.session", "Point of Sale Session"),
     ] {
         for (method, args) in [
             ("search_read", json!([[], ["name"]])),
@@ -358,6 +359,17 @@ both!(employee_reads_no_pos_model, |app| {
                 .unwrap_err();
             assert_acl_error(&err, "access", description, model);
         }
+        let err = app
+            .call_kw(
+                &employee,
+                model,
+                "create",
+                json!([{"name": "x"}]),
+                json!({}),
+            )
+            .await
+            .unwrap_err();
+        assert_acl_error(&err, "create", description, model);
     }
     // As in Odoo, fields_get checks no model access: the schema is not secret.
     let fields = app
