@@ -838,13 +838,16 @@ impl<'a> Env<'a> {
                 .collect::<HashSet<_>>()
                 .into_iter()
                 .collect();
+            // Odoo reads x2many fields through the comodel's record rules (but not its
+            // access rights): another company's records are left out.
             let visible = if targets.is_empty() {
                 vec![]
             } else {
+                let rules = self.rule_domain(model_of(comodel)?)?;
                 self.sudo_keep_active()
                     .search(
                         comodel,
-                        Domain::leaf("id", Op::In, json!(targets)),
+                        Domain::leaf("id", Op::In, json!(targets)).and(rules),
                         0,
                         None,
                         None,

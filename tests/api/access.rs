@@ -621,6 +621,53 @@ both!(multi_company_isolation, |app| {
         .await
         .unwrap_err();
     assert_eq!(err["data"]["name"], json!("odoo.exceptions.AccessError"));
+    // x2many reads leave out the records the rules hide.
+    let parent = app
+        .call_kw(
+            &admin,
+            "res.partner",
+            "create",
+            json!([{"name": "Group Parent", "company_id": false, "child_ids": [
+                [0, 0, {"name": "Main Child", "company_id": main}],
+                [0, 0, {"name": "Other Child", "company_id": other}],
+            ]}]),
+            json!({"context": both_companies}),
+        )
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap();
+    let children = |s: WebSession, context: Value| {
+        let app = &app;
+        async move {
+            let r = app
+                .call_kw(
+                    &s,
+                    "res.partner",
+                    "read",
+                    json!([[parent], ["child_ids"]]),
+                    json!({"context": context}),
+                )
+                .await
+                .unwrap();
+            r[0]["child_ids"].as_array().unwrap().len()
+        }
+    };
+    assert_eq!(children(admin.clone(), both_companies.clone()).await, 2);
+    assert_eq!(children(admin.clone(), json!({})).await, 1);
+    assert_eq!(children(cashier.clone(), json!({})).await, 1);
+    let r = app
+        .call_kw(
+            &cashier,
+            "res.partner",
+            "web_read",
+            json!([[parent]]),
+            json!({"specification": {"child_ids": {"fields": {"name": {}}}}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r[0]["child_ids"][0]["name"], json!("Main Child"));
+    assert_eq!(r[0]["child_ids"].as_array().unwrap().len(), 1);
     // Records without a company are shared.
     let shared = app
         .call_kw(
