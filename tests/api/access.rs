@@ -548,6 +548,21 @@ both!(multi_company_isolation, |app| {
         "odoo.exceptions.AccessError",
         "doesn't have 'write' access",
     );
+    let err = app
+        .call_kw(
+            &admin,
+            "pos.payment.method",
+            "unlink",
+            json!([[pm]]),
+            json!({}),
+        )
+        .await
+        .unwrap_err();
+    assert_error(
+        &err,
+        "odoo.exceptions.AccessError",
+        "doesn't have 'unlink' access",
+    );
     let r = app
         .call_kw(
             &admin,
