@@ -60,6 +60,7 @@ pub fn model() -> Model {
         )
         .method("context_get", MethodKind::Model)
         .method("has_group", MethodKind::Record)
+        .method("change_password", MethodKind::Model)
         .access(Some("base.group_user"), "r")
         .access(Some("base.group_system"), "rwcu")
         .with_magic_fields()

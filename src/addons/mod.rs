@@ -225,7 +225,7 @@ pub fn copy_defaults(model: &Model, mut default: Map<String, Value>) -> Map<Stri
 pub fn copy_renames(model: &Model) -> bool {
     matches!(
         model.name,
-        "pos.payment.method" | "pos.config" | "res.company" | "account.journal"
+        "pos.payment.method" | "pos.config" | "res.company" | "account.journal" | "res.partner"
     )
 }
 
@@ -241,6 +241,7 @@ pub async fn call(
     Some(match (model.name, method) {
         ("res.users", "context_get") => res_users::context_get(env).await,
         ("res.users", "has_group") => res_users::has_group(env, &args, &kwargs),
+        ("res.users", "change_password") => res_users::change_password(env, &args, &kwargs).await,
         ("ir.model.data", m)
             if m.starts_with("check_object_reference") || m.starts_with("xmlid_to") =>
         {

@@ -114,3 +114,48 @@ pub fn has_group(env: &Env<'_>, args: &[Value], kwargs: &Map<String, Value>) -> 
         })?;
     Ok(json!(env.user.has_group(group)))
 }
+
+/// `change_password(old_passwd, new_passwd)`: the caller changes their own password,
+/// proving the old one first (Odoo: AccessDenied when it is wrong, UserError when the
+/// new one is empty). Like any password change it ends the user's sessions, the
+/// caller's included: the session token derives from the stored hash.
+pub async fn change_password(
+    env: &Env<'_>,
+    args: &[Value],
+    kwargs: &Map<String, Value>,
+) -> OdooResult<Value> {
+    let arg = |i: usize, name: &str| -> OdooResult<String> {
+        match args.get(i).or_else(|| kwargs.get(name)) {
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(Value::Bool(false)) | Some(Value::Null) => Ok(String::new()),
+            Some(_) => Err(OdooError::TypeError(format!("{name} must be a string"))),
+            None => Err(OdooError::TypeError(format!(
+                "change_password() missing 1 required positional argument: '{name}'"
+            ))),
+        }
+    };
+    let old = arg(0, "old_passwd")?;
+    let new = arg(1, "new_passwd")?;
+    let uid = env.uid();
+    let sudo = env.sudo();
+    if !crate::auth::users::check_credentials(
+        &sudo,
+        uid,
+        &old,
+        crate::auth::users::CredentialKind::Interactive,
+    )
+    .await?
+    {
+        return Err(OdooError::access_denied());
+    }
+    let new = new.trim();
+    if new.is_empty() {
+        return Err(OdooError::UserError(
+            "Setting empty passwords is not allowed for security reasons!".into(),
+        ));
+    }
+    let mut vals = Map::new();
+    vals.insert("password".into(), json!(new));
+    sudo.write("res.users", &[uid], vals).await?;
+    Ok(json!(true))
+}

@@ -157,6 +157,8 @@ pub async fn check(system: &Env<'_>, sid: Option<&str>) -> OdooResult<Session> {
         login: row.try_get_by("login").map_err(OdooError::internal)?,
         token,
         context: serde_json::from_str(&context).unwrap_or_default(),
-        user: user.map(std::sync::Arc::new).ok_or(OdooError::SessionExpired)?,
+        user: user
+            .map(std::sync::Arc::new)
+            .ok_or(OdooError::SessionExpired)?,
     })
 }

@@ -232,12 +232,14 @@ async fn check_api_key(system: &Env<'_>, uid: i64, key: &str) -> OdooResult<bool
     Ok(false)
 }
 
-/// Finds the active user with `login` (case-insensitive, as Odoo's `=ilike`).
+/// Finds the active user with exactly `login`, as Odoo's `_get_login_domain`
+/// (`[('login', '=', login)]`): no case folding, and no `=ilike` whose `%` and `_`
+/// wildcards would let "adm%" stand for "admin".
 pub async fn find_login(system: &Env<'_>, login: &str) -> OdooResult<Option<i64>> {
     let ids = system
         .search(
             "res.users",
-            Domain::leaf("login", Op::EqILike, json!(login.trim())),
+            Domain::leaf("login", Op::Eq, json!(login)),
             0,
             Some(1),
             None,

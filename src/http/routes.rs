@@ -158,6 +158,11 @@ async fn route_in_tx(
             )?;
             log.model = Some(call.model.clone());
             log.method = Some(call.method.clone());
+            // Odoo 18 looks the model up in the registry to choose a read-only cursor
+            // and answers an unknown one with werkzeug's NotFound (code 404).
+            if crate::orm::registry::registry().get(&call.model).is_none() {
+                return Err(OdooError::NotFound);
+            }
             let mut context = s.context.clone();
             if let Some(Value::Object(c)) = call.kwargs.get("context") {
                 context = c.clone();
@@ -285,7 +290,12 @@ async fn jsonrpc(
                 log.method = Some(name.clone());
             }
             check_db(system, &db)?;
-            let uid = login(system, &user, &password, CredentialKind::Rpc).await?;
+            // Odoo's `exp_authenticate` turns every AccessDenied (the throttle's
+            // included) into `false`.
+            let uid = match login(system, &user, &password, CredentialKind::Rpc).await {
+                Err(OdooError::AccessDenied(_)) => None,
+                other => other?,
+            };
             log.uid = uid;
             Ok(Some(uid.map(Value::from).unwrap_or(Value::Bool(false))))
         }

@@ -60,12 +60,59 @@ impl Op {
         })
     }
 
+    /// The operator as written in a domain.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Eq => "=",
+            Op::Ne => "!=",
+            Op::Lt => "<",
+            Op::Gt => ">",
+            Op::Le => "<=",
+            Op::Ge => ">=",
+            Op::EqOpt => "=?",
+            Op::Like => "like",
+            Op::NotLike => "not like",
+            Op::ILike => "ilike",
+            Op::NotILike => "not ilike",
+            Op::EqLike => "=like",
+            Op::EqILike => "=ilike",
+            Op::In => "in",
+            Op::NotIn => "not in",
+            Op::ChildOf => "child_of",
+            Op::ParentOf => "parent_of",
+            Op::Any => "any",
+            Op::NotAny => "not any",
+        }
+    }
+
     /// Operators that also match NULL, per Odoo's rules.
     fn is_negative(self) -> bool {
         matches!(
             self,
             Op::Ne | Op::NotLike | Op::NotILike | Op::NotIn | Op::NotAny
         )
+    }
+
+    /// The operator Odoo swaps in when it pushes a `!` down onto a leaf
+    /// (`TERM_OPERATORS_NEGATION`); `None` keeps the `!` as SQL `NOT`.
+    fn negation(self) -> Option<Op> {
+        Some(match self {
+            Op::Eq => Op::Ne,
+            Op::Ne => Op::Eq,
+            Op::Lt => Op::Ge,
+            Op::Ge => Op::Lt,
+            Op::Gt => Op::Le,
+            Op::Le => Op::Gt,
+            Op::Like => Op::NotLike,
+            Op::NotLike => Op::Like,
+            Op::ILike => Op::NotILike,
+            Op::NotILike => Op::ILike,
+            Op::In => Op::NotIn,
+            Op::NotIn => Op::In,
+            Op::Any => Op::NotAny,
+            Op::NotAny => Op::Any,
+            _ => return None,
+        })
     }
 
     fn positive(self) -> Op {
@@ -182,6 +229,49 @@ impl Domain {
         }
     }
 
+    /// Back to Odoo's prefix notation (used to hand a rewritten sub-domain to `any`).
+    pub fn to_json(&self) -> Value {
+        fn items(d: &Domain, out: &mut Vec<Value>) {
+            match d {
+                Domain::True => out.push(serde_json::json!([1, "=", 1])),
+                Domain::False => out.push(serde_json::json!([0, "=", 1])),
+                Domain::And(v) | Domain::Or(v) if v.is_empty() => {
+                    items(
+                        if matches!(d, Domain::And(_)) {
+                            &Domain::True
+                        } else {
+                            &Domain::False
+                        },
+                        out,
+                    );
+                }
+                Domain::And(v) | Domain::Or(v) => {
+                    let op = if matches!(d, Domain::And(_)) {
+                        "&"
+                    } else {
+                        "|"
+                    };
+                    for _ in 1..v.len() {
+                        out.push(Value::String(op.into()));
+                    }
+                    for sub in v {
+                        items(sub, out);
+                    }
+                }
+                Domain::Not(sub) => {
+                    out.push(Value::String("!".into()));
+                    items(sub, out);
+                }
+                Domain::Leaf {
+                    path, op, value, ..
+                } => out.push(serde_json::json!([path.join("."), op.as_str(), value])),
+            }
+        }
+        let mut out = Vec::new();
+        items(self, &mut out);
+        Value::Array(out)
+    }
+
     /// Whether any leaf filters on `field` (at the top of its path).
     pub fn mentions(&self, field: &str) -> bool {
         match self {
@@ -192,6 +282,34 @@ impl Domain {
         }
     }
 
+    /// `!self` distributed the way Odoo does it (`distribute_not`): De Morgan on `&`
+    /// and `|`, and leaf operators swapped for their negation, so that `!(f = v)`
+    /// matches NULL exactly like `f != v`. `None` when the `!` must stay a SQL `NOT`.
+    pub fn negate(&self) -> Option<Domain> {
+        let not = |d: &Domain| {
+            d.negate()
+                .unwrap_or_else(|| Domain::Not(Box::new(d.clone())))
+        };
+        Some(match self {
+            Domain::True => Domain::False,
+            Domain::False => Domain::True,
+            Domain::And(items) => Domain::Or(items.iter().map(not).collect()),
+            Domain::Or(items) => Domain::And(items.iter().map(not).collect()),
+            Domain::Not(d) => (**d).clone(),
+            Domain::Leaf {
+                path,
+                op,
+                value,
+                raw,
+            } => Domain::Leaf {
+                path: path.clone(),
+                op: op.negation()?,
+                value: value.clone(),
+                raw: raw.clone(),
+            },
+        })
+    }
+
     pub fn and(self, other: Domain) -> Domain {
         match (self, other) {
             (Domain::True, d) | (d, Domain::True) => d,
@@ -200,7 +318,7 @@ impl Domain {
     }
 
     pub fn leaf(field: &str, op: Op, value: Value) -> Domain {
-        let raw = serde_json::json!([field, format!("{op:?}"), value.clone()]);
+        let raw = serde_json::json!([field, op.as_str(), value.clone()]);
         Domain::Leaf {
             path: vec![field.to_string()],
             op,
@@ -275,7 +393,10 @@ impl Compiler {
                 }
                 acc
             }
-            Domain::Not(d) => self.compile(model, d)?.not(),
+            Domain::Not(d) => match d.negate() {
+                Some(negated) => self.compile(model, &negated)?,
+                None => self.compile(model, d)?.not(),
+            },
             Domain::Leaf {
                 path,
                 op,
@@ -332,7 +453,10 @@ impl Compiler {
             };
             return self.relational_in(model, field, comodel, &rest, false);
         }
-        if field.related.is_some() || (!field.store && field.name != "id") {
+        // Plain x2many fields have no column but are searchable through their
+        // relation; computed and related fields are not.
+        let searchable_x2many = field.ty.is_x2many() && field.compute.is_none();
+        if field.related.is_some() || (!field.store && field.name != "id" && !searchable_x2many) {
             return Err(OdooError::ValueError(format!(
                 "Non-stored field {}.{} cannot be searched.",
                 model.name, field.name
@@ -723,6 +847,51 @@ mod tests {
         assert!(s.contains("1 = 0"), "{s}");
         let s = sql("pos.payment.method", json!([["id", "not in", []]]));
         assert!(s.contains("1 = 1"), "{s}");
+    }
+
+    #[test]
+    fn domains_round_trip_to_json() {
+        for d in [
+            json!(["|", ["name", "=", "a"], "!", ["id", "in", [1, 2]]]),
+            json!([
+                "&",
+                "&",
+                ["a", "=", 1],
+                ["b", "child_of", 3],
+                ["c.d", "not any", [["e", "=", false]]]
+            ]),
+            json!([[1, "=", 1]]),
+        ] {
+            let parsed = Domain::parse(&d).unwrap();
+            assert_eq!(parsed.to_json(), d);
+            assert_eq!(Domain::parse(&parsed.to_json()).unwrap(), parsed);
+        }
+    }
+
+    #[test]
+    fn not_is_distributed_like_odoo() {
+        // `!(f = v)` is `f != v`, NULL included; De Morgan through `|`.
+        let s = sql(
+            "pos.payment.method",
+            json!(["!", ["stripe_serial_number", "=", "X"]]),
+        );
+        assert!(s.contains("<> 'X' OR"), "{s}");
+        assert!(!s.contains("NOT"), "{s}");
+        let s = sql(
+            "pos.payment.method",
+            json!(["!", "|", ["name", "=", "a"], ["sequence", "<", 3]]),
+        );
+        assert!(s.contains("\"sequence\" >= 3"), "{s}");
+        // Operators without a negation keep a SQL NOT.
+        let s = sql("pos.payment.method", json!(["!", ["name", "=like", "a%"]]));
+        assert!(s.contains("NOT"), "{s}");
+        let d = Domain::parse(&json!(["!", "!", ["name", "=", "a"]])).unwrap();
+        assert_eq!(
+            d.negate().and_then(|n| n.negate()),
+            Domain::parse(&json!(["!", ["name", "=", "a"]]))
+                .unwrap()
+                .negate()
+        );
     }
 
     #[test]

@@ -279,6 +279,9 @@ impl<'a> Env<'a> {
             if !field.has_column() && field.name != "id" {
                 return Err(bad());
             }
+            if !self.field_allowed(field) {
+                return Err(self.field_access_error(model, &[field], Operation::Read));
+            }
             let mut dir = Order::Asc;
             let mut nulls = None;
             let words: Vec<String> = rest.iter().map(|w| w.to_lowercase()).collect();
@@ -323,14 +326,49 @@ impl<'a> Env<'a> {
         Box::pin(async move {
             let m = model_of(model)?;
             self.check_access(m, Operation::Read)?;
+            self.check_domain_fields(m, &domain)?;
+            let domain = self.resolve_hierarchies(m, domain).await?;
             let d = self.effective_domain(m, domain)?;
             let compiler = Compiler {
                 backend: self.backend,
             };
             let mut q = compiler.id_subquery(m, &d)?;
+            // Each order term as (table alias, column, direction, nulls); a many2one
+            // orders by its comodel's `_order`, as Odoo's `_generate_m2o_order_by`.
+            let mut terms = Vec::new();
+            let mut joined: HashSet<String> = HashSet::new();
             for (name, dir, nulls) in self.parse_order(m, order)? {
                 let field = m.get_field(&name).ok_or_else(|| invalid_field(m, &name))?;
-                let c = Expr::col((Alias::new(m.table.as_str()), Alias::new(name.as_str())));
+                let FieldType::Many2one { comodel, .. } = &field.ty else {
+                    terms.push((m.table.to_string(), field, dir, nulls));
+                    continue;
+                };
+                let co = model_of(comodel)?;
+                let alias = format!("{}__{}", m.table, field.name);
+                if joined.insert(alias.clone()) {
+                    q.join_as(
+                        sea_orm::sea_query::JoinType::LeftJoin,
+                        Alias::new(co.table.as_str()),
+                        Alias::new(alias.as_str()),
+                        Expr::col((Alias::new(alias.as_str()), Alias::new("id")))
+                            .equals((Alias::new(m.table.as_str()), Alias::new(field.name))),
+                    );
+                }
+                for (co_name, co_dir, co_nulls) in self.parse_order(co, None)? {
+                    let co_field = co
+                        .get_field(&co_name)
+                        .ok_or_else(|| invalid_field(co, &co_name))?;
+                    let co_dir = match (&dir, co_dir) {
+                        (Order::Desc, Order::Desc) => Order::Asc,
+                        (Order::Desc, _) => Order::Desc,
+                        (_, d) => d,
+                    };
+                    terms.push((alias.clone(), co_field, co_dir, co_nulls.or(nulls)));
+                }
+            }
+            for (table, field, dir, nulls) in terms {
+                let name = field.name;
+                let c = Expr::col((Alias::new(table.as_str()), Alias::new(name)));
                 let expr: sea_orm::sea_query::SimpleExpr =
                     if matches!(field.ty, FieldType::Monetary { .. })
                         && self.backend == DbBackend::Sqlite
@@ -353,6 +391,8 @@ impl<'a> Env<'a> {
                     None => q.order_by_expr(expr, dir),
                 };
             }
+            // As in Odoo, a falsy limit (0) means no limit.
+            let limit = limit.filter(|l| *l > 0);
             if let Some(l) = limit {
                 q.limit(l);
             }
@@ -375,12 +415,14 @@ impl<'a> Env<'a> {
     ) -> OdooResult<i64> {
         let m = model_of(model)?;
         self.check_access(m, Operation::Read)?;
+        self.check_domain_fields(m, &domain)?;
+        let domain = self.resolve_hierarchies(m, domain).await?;
         let d = self.effective_domain(m, domain)?;
         let compiler = Compiler {
             backend: self.backend,
         };
         let mut inner = compiler.id_subquery(m, &d)?;
-        if let Some(l) = limit {
+        if let Some(l) = limit.filter(|l| *l > 0) {
             inner.limit(l);
         }
         let mut q = Query::select();
@@ -388,6 +430,250 @@ impl<'a> Env<'a> {
             .from_subquery(inner, Alias::new("sub"));
         let rows = self.query_all(self.build(&q)).await?;
         rows.first().map(|r| row_id(r, "n")).unwrap_or(Ok(0))
+    }
+
+    /// Refuses domains that filter on fields the caller may not read (Odoo's
+    /// `_field_to_sql` checks field access): otherwise `('stripe_secret_key', '=like',
+    /// 'sk_live_a%')` would reveal a secret one character at a time.
+    fn check_domain_fields(&self, model: &'static Model, domain: &Domain) -> OdooResult<()> {
+        if self.su {
+            return Ok(());
+        }
+        match domain {
+            Domain::True | Domain::False => Ok(()),
+            Domain::And(items) | Domain::Or(items) => items
+                .iter()
+                .try_for_each(|d| self.check_domain_fields(model, d)),
+            Domain::Not(d) => self.check_domain_fields(model, d),
+            Domain::Leaf {
+                path, op, value, ..
+            } => {
+                let mut current = model;
+                for (i, segment) in path.iter().enumerate() {
+                    // Unknown fields are the compiler's to report.
+                    let Some(field) = current.get_field(segment) else {
+                        return Ok(());
+                    };
+                    if !self.field_allowed(field) {
+                        return Err(self.field_access_error(current, &[field], Operation::Read));
+                    }
+                    let next = field.ty.comodel().and_then(|c| registry().get(c));
+                    match next {
+                        Some(next) => current = next,
+                        None if i + 1 < path.len() => return Ok(()),
+                        None => {}
+                    }
+                }
+                if matches!(op, Op::Any | Op::NotAny) {
+                    if let Ok(sub) = Domain::parse(value) {
+                        self.check_domain_fields(current, &sub)?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Rewrites `child_of`/`parent_of` leaves into `in` leaves over the hierarchy's
+    /// ids, as Odoo's `child_of_domain`/`parent_of_domain` do without `parent_path`:
+    /// the records named plus their descendants (or ancestors) through `parent_id`.
+    /// The compiler has no database access, hence this step before it.
+    pub fn resolve_hierarchies<'b>(
+        &'b self,
+        model: &'static Model,
+        domain: Domain,
+    ) -> BoxFuture<'b, OdooResult<Domain>> {
+        Box::pin(async move {
+            Ok(match domain {
+                Domain::And(items) => {
+                    let mut out = Vec::with_capacity(items.len());
+                    for d in items {
+                        out.push(self.resolve_hierarchies(model, d).await?);
+                    }
+                    Domain::And(out)
+                }
+                Domain::Or(items) => {
+                    let mut out = Vec::with_capacity(items.len());
+                    for d in items {
+                        out.push(self.resolve_hierarchies(model, d).await?);
+                    }
+                    Domain::Or(out)
+                }
+                Domain::Not(d) => Domain::Not(Box::new(self.resolve_hierarchies(model, *d).await?)),
+                Domain::Leaf {
+                    path,
+                    op,
+                    value,
+                    raw,
+                } if matches!(op, Op::ChildOf | Op::ParentOf) => {
+                    self.hierarchy_leaf(model, path, op, value, raw).await?
+                }
+                Domain::Leaf {
+                    path,
+                    op,
+                    value,
+                    raw,
+                } if matches!(op, Op::Any | Op::NotAny) => {
+                    // The sub-domain applies to the comodel of the path's last field.
+                    let mut current = model;
+                    for segment in &path {
+                        match current
+                            .get_field(segment)
+                            .and_then(|f| f.ty.comodel())
+                            .and_then(|c| registry().get(c))
+                        {
+                            Some(next) => current = next,
+                            None => {
+                                // Left for the compiler to report.
+                                return Ok(Domain::Leaf {
+                                    path,
+                                    op,
+                                    value,
+                                    raw,
+                                });
+                            }
+                        }
+                    }
+                    let sub = self
+                        .resolve_hierarchies(current, Domain::parse(&value)?)
+                        .await?;
+                    Domain::Leaf {
+                        path,
+                        op,
+                        value: sub.to_json(),
+                        raw,
+                    }
+                }
+                other => other,
+            })
+        })
+    }
+
+    async fn hierarchy_leaf(
+        &self,
+        model: &'static Model,
+        mut path: Vec<String>,
+        op: Op,
+        value: Value,
+        raw: Value,
+    ) -> OdooResult<Domain> {
+        let unchanged = |path: Vec<String>, value: Value, raw: Value| {
+            Ok(Domain::Leaf {
+                path,
+                op,
+                value,
+                raw,
+            })
+        };
+        // The model holding the last field of the path; unknown fields are left for
+        // the compiler to report.
+        let mut current = model;
+        for segment in &path[..path.len() - 1] {
+            match current
+                .get_field(segment)
+                .and_then(|f| f.ty.comodel())
+                .and_then(|c| registry().get(c))
+            {
+                Some(next) => current = next,
+                None => return unchanged(path, value, raw),
+            }
+        }
+        let Some(field) = path.last().and_then(|n| current.get_field(n)) else {
+            return unchanged(path, value, raw);
+        };
+        let (hierarchy, parent_name): (&'static Model, &str) = if field.name == "id" {
+            (current, "parent_id")
+        } else if let Some(co) = field.ty.comodel().and_then(|c| registry().get(c)) {
+            if co.name == current.name && matches!(field.ty, FieldType::Many2one { .. }) {
+                // A many2one to the model itself is its hierarchy: Odoo filters `id`
+                // through that field (`('parent_id', 'child_of', x)` includes x).
+                let parent_name = field.name;
+                if let Some(last) = path.last_mut() {
+                    *last = "id".into();
+                }
+                (current, parent_name)
+            } else {
+                (co, "parent_id")
+            }
+        } else {
+            return Err(OdooError::ValueError(format!(
+                "Invalid leaf {}: the field is not relational",
+                values::python_repr(&raw)
+            )));
+        };
+        let sudo = self.sudo().with_context("active_test", json!(false));
+        let start: Vec<i64> = match &value {
+            Value::String(name) => {
+                sudo.hierarchy_names(hierarchy, std::slice::from_ref(name))
+                    .await?
+            }
+            Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_string) => {
+                let names: Vec<String> = items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect();
+                sudo.hierarchy_names(hierarchy, &names).await?
+            }
+            other => ids_of(other),
+        };
+        let mut found: Vec<i64> = Vec::new();
+        let mut seen: HashSet<i64> = HashSet::new();
+        let mut frontier: Vec<i64> = start.into_iter().filter(|i| seen.insert(*i)).collect();
+        // A model without the parent field has no hierarchy: the records themselves.
+        let parent = hierarchy
+            .get_field(parent_name)
+            .filter(|f| f.ty.comodel() == Some(hierarchy.name));
+        while !frontier.is_empty() {
+            found.extend(&frontier);
+            let Some(parent) = parent else { break };
+            let next: Vec<i64> = if op == Op::ChildOf {
+                sudo.search(
+                    hierarchy.name,
+                    Domain::leaf(parent.name, Op::In, json!(frontier)),
+                    0,
+                    None,
+                    None,
+                )
+                .await?
+            } else {
+                sudo.fetch_columns(hierarchy, &frontier, &[parent])
+                    .await?
+                    .values()
+                    .filter_map(|r| r.get(parent.name).and_then(Value::as_i64))
+                    .collect()
+            };
+            frontier = next.into_iter().filter(|i| seen.insert(*i)).collect();
+        }
+        found.sort_unstable();
+        Ok(Domain::Leaf {
+            path,
+            op: Op::In,
+            value: json!(found),
+            raw,
+        })
+    }
+
+    /// Ids of `model`'s records whose name matches any of `names` (`ilike`), as
+    /// Odoo's `to_ids` resolves names given to `child_of`.
+    async fn hierarchy_names(
+        &self,
+        model: &'static Model,
+        names: &[String],
+    ) -> OdooResult<Vec<i64>> {
+        let mut out = Vec::new();
+        for name in names {
+            out.extend(
+                self.search(
+                    model.name,
+                    Domain::leaf(model.rec_name, Op::ILike, json!(name)),
+                    0,
+                    None,
+                    None,
+                )
+                .await?,
+            );
+        }
+        Ok(out)
     }
 
     /// The ids among `ids` that exist and that the rules let the caller see.
@@ -408,8 +694,50 @@ impl<'a> Env<'a> {
         Ok(ids.iter().copied().filter(|i| found.contains(i)).collect())
     }
 
-    async fn ensure_all_exist(&self, model: &Model, ids: &[i64]) -> OdooResult<()> {
-        let found = self.existing(model, ids).await?;
+    /// The ids among `ids` that exist and are visible. Ids that do not exist are left
+    /// out; ids that exist but that the record rules hide fail the call with Odoo's
+    /// record-rule AccessError, as `read`, `write` and `unlink` do in Odoo.
+    pub async fn visible_or_forbidden(
+        &self,
+        model: &Model,
+        ids: &[i64],
+        op: Operation,
+    ) -> OdooResult<Vec<i64>> {
+        let visible = self.existing(model, ids).await?;
+        if self.su {
+            return Ok(visible);
+        }
+        let hidden: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|i| !visible.contains(i))
+            .collect();
+        if !hidden.is_empty() && !self.sudo().existing(model, &hidden).await?.is_empty() {
+            return Err(self.record_rule_error(model, op));
+        }
+        Ok(visible)
+    }
+
+    /// Odoo's `ir.rule._make_access_error` text (without the debug-mode details).
+    fn record_rule_error(&self, model: &Model, op: Operation) -> OdooError {
+        let operation = match op {
+            Operation::Read => "read",
+            Operation::Write => "write",
+            Operation::Create => "create",
+            Operation::Unlink => "unlink",
+        };
+        OdooError::AccessError(format!(
+            "Uh-oh! Looks like you have stumbled upon some top-secret records.\n\nSorry, {} (id={}) doesn't have '{}' access to:\n- {} ({})\n\nIf you really, really need access, perhaps you can win over your friendly administrator with a batch of freshly baked cookies.",
+            self.user.name,
+            self.uid(),
+            operation,
+            model.description,
+            model.name
+        ))
+    }
+
+    async fn ensure_all_exist(&self, model: &Model, ids: &[i64], op: Operation) -> OdooResult<()> {
+        let found = self.visible_or_forbidden(model, ids, op).await?;
         let unique: HashSet<i64> = ids.iter().copied().collect();
         if found.iter().collect::<HashSet<_>>().len() != unique.len() {
             let missing: Vec<String> = unique
@@ -513,13 +841,16 @@ impl<'a> Env<'a> {
                 .collect::<HashSet<_>>()
                 .into_iter()
                 .collect();
+            // Odoo reads x2many fields through the comodel's record rules (but not its
+            // access rights): another company's records are left out.
             let visible = if targets.is_empty() {
                 vec![]
             } else {
+                let rules = self.rule_domain(model_of(comodel)?)?;
                 self.sudo_keep_active()
                     .search(
                         comodel,
-                        Domain::leaf("id", Op::In, json!(targets)),
+                        Domain::leaf("id", Op::In, json!(targets)).and(rules),
                         0,
                         None,
                         None,
@@ -639,7 +970,9 @@ impl<'a> Env<'a> {
                         .into_iter()
                         .map(|(k, v)| (k, json!(v)))
                         .collect()
-                } else if f.has_column() {
+                } else if f.has_column() || f.compute.is_none() {
+                    // A non-stored field without a compute (`res.users.login_date`,
+                    // whose log table we do not keep) reads as empty.
                     continue;
                 } else {
                     addons::compute(self, model, f, ids).await?
@@ -735,7 +1068,7 @@ impl<'a> Env<'a> {
         let m = model_of(model)?;
         self.check_access(m, Operation::Read)?;
         let fields = self.resolve_fields(m, fields)?;
-        let ids = self.existing(m, ids).await?;
+        let ids = self.visible_or_forbidden(m, ids, Operation::Read).await?;
         let raw = self.raw_values(m, &ids, &fields).await?;
         let mut names: HashMap<&str, HashMap<i64, String>> = HashMap::new();
         if load_names {
@@ -909,6 +1242,11 @@ impl<'a> Env<'a> {
             for vals in vals_list {
                 ids.push(self.create_one(m, vals).await?);
             }
+            // Like Odoo's `_check_access('create')` after the insert: records the
+            // rules would hide (another company's) may not be created either.
+            if !self.su && self.existing(m, &ids).await?.len() != ids.len() {
+                return Err(self.record_rule_error(m, Operation::Create));
+            }
             Ok(ids)
         })
     }
@@ -1025,7 +1363,7 @@ impl<'a> Env<'a> {
         Box::pin(async move {
             let m = model_of(model)?;
             self.check_access(m, Operation::Write)?;
-            self.ensure_all_exist(m, ids).await?;
+            self.ensure_all_exist(m, ids, Operation::Write).await?;
             let mut vals = vals;
             for k in vals.keys() {
                 let f = m.get_field(k).ok_or_else(|| invalid_field(m, k))?;
@@ -1198,7 +1536,7 @@ impl<'a> Env<'a> {
                 comodel,
             } => {
                 let co = model_of(comodel)?;
-                self.ensure_all_exist(co, targets).await?;
+                self.ensure_all_exist(co, targets, Operation::Read).await?;
                 for t in targets {
                     let exists = Query::select()
                         .column(Alias::new(*column1))
@@ -1290,7 +1628,7 @@ impl<'a> Env<'a> {
         Box::pin(async move {
             let m = model_of(model)?;
             self.check_access(m, Operation::Unlink)?;
-            let ids = self.existing(m, ids).await?;
+            let ids = self.visible_or_forbidden(m, ids, Operation::Unlink).await?;
             if ids.is_empty() {
                 return Ok(());
             }
@@ -1309,7 +1647,7 @@ impl<'a> Env<'a> {
     pub async fn copy(&self, model: &str, id: i64, default: Map<String, Value>) -> OdooResult<i64> {
         let m = model_of(model)?;
         self.check_access(m, Operation::Read)?;
-        self.ensure_all_exist(m, &[id]).await?;
+        self.ensure_all_exist(m, &[id], Operation::Read).await?;
         let fields: Vec<&'static Field> = m
             .fields
             .iter()

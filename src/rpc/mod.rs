@@ -337,8 +337,9 @@ pub async fn execute(env: &Env<'_>, call: OrmCall) -> OdooResult<Value> {
             Ok(Value::Object(env.default_get(m, Some(&fields)).await?))
         }
         "fields_get" => {
+            // Like Odoo's `fields_get`, no model access check: fields restricted to
+            // groups are left out, the schema itself is not secret.
             let b = Bound::bind("fields_get", &["allfields", "attributes"], a, k)?;
-            env.check_access(m, crate::orm::engine::Operation::Read)?;
             let all = b.strings(0, "allfields")?;
             let attrs = b.strings(1, "attributes")?;
             Ok(Value::Object(
@@ -346,26 +347,18 @@ pub async fn execute(env: &Env<'_>, call: OrmCall) -> OdooResult<Value> {
             ))
         }
         "name_search" => {
+            // Odoo 18 calls the domain `domain`; clients written for 17 still send
+            // `args`.
+            let mut k2 = k.clone();
+            if let Some(v) = k2.remove("args") {
+                k2.insert("domain".into(), v);
+            }
             let b = Bound::bind(
                 "name_search",
                 &["name", "domain", "operator", "limit"],
                 a,
-                k,
+                &k2,
             )?;
-            let b = if k.contains_key("args") {
-                let mut k2 = k.clone();
-                if let Some(v) = k2.remove("args") {
-                    k2.insert("domain".into(), v);
-                }
-                Bound::bind(
-                    "name_search",
-                    &["name", "domain", "operator", "limit"],
-                    a,
-                    &k2,
-                )?
-            } else {
-                b
-            };
             let name = b.string(0, "name")?.unwrap_or_default();
             let domain = Domain::parse(b.get(1).unwrap_or(&Value::Null))?;
             let op = b.string(2, "operator")?.unwrap_or_else(|| "ilike".into());

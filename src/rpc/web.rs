@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use models::{FieldType, Model};
 use serde_json::{json, Map, Value};
 
-use super::{parse_ids, Bound};
+use super::{ids_domain, parse_ids, Bound};
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::domain::Domain;
 use crate::orm::engine::model_of;
@@ -78,20 +78,39 @@ pub fn read_spec<'b>(
                         FieldType::One2many { comodel, .. } | FieldType::Many2many { comodel, .. },
                         Some(fields),
                     ) => {
-                        let ids: Vec<i64> = rec
+                        let mut ids: Vec<i64> = rec
                             .get(name)
                             .and_then(Value::as_array)
                             .map(|a| a.iter().filter_map(Value::as_i64).collect())
                             .unwrap_or_default();
                         let co = model_of(comodel)?;
+                        // Odoo's web_read: `order` re-sorts the related ids, `limit` reads
+                        // only the first ones and lists the others as bare `{id}`.
+                        if let Some(order) = sub
+                            .get("order")
+                            .and_then(Value::as_str)
+                            .filter(|o| !o.trim().is_empty())
+                        {
+                            ids = env
+                                .with_context("active_test", json!(false))
+                                .search(co.name, ids_domain(&ids), 0, None, Some(order))
+                                .await?;
+                        }
                         let limit = sub
                             .get("limit")
                             .and_then(Value::as_u64)
                             .map(|l| l as usize)
                             .unwrap_or(usize::MAX);
-                        let rows =
-                            read_spec(env, co, ids.into_iter().take(limit).collect(), fields)
-                                .await?;
+                        let read: Vec<i64> = ids.iter().copied().take(limit).collect();
+                        let mut rows: HashMap<i64, Value> = read_spec(env, co, read, fields)
+                            .await?
+                            .into_iter()
+                            .filter_map(|r| r.get("id").and_then(Value::as_i64).map(|id| (id, r)))
+                            .collect();
+                        let rows: Vec<Value> = ids
+                            .iter()
+                            .map(|id| rows.remove(id).unwrap_or_else(|| json!({"id": id})))
+                            .collect();
                         rec.insert(name.clone(), json!(rows));
                     }
                     _ => {}

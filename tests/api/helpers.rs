@@ -97,6 +97,8 @@ impl TempDb {
 }
 
 pub struct TestApp {
+    pub addr: std::net::SocketAddr,
+    pub backend: Backend,
     pub base: String,
     pub http: reqwest::Client,
     pub services: Arc<Services>,
@@ -171,6 +173,12 @@ pub async fn spawn_app_on(url: &str, tweak: impl FnOnce(&mut Settings)) -> TestA
         .await
         .expect("starting the server");
     TestApp {
+        addr: app.addr,
+        backend: if url.starts_with("sqlite") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        },
         base: format!("http://{}", app.addr),
         http: reqwest::Client::builder().build().unwrap(),
         services: app.services.clone(),

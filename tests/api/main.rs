@@ -3,9 +3,14 @@
 mod helpers;
 mod stripe_contract;
 
+mod access;
+mod auth;
 mod cli;
+mod domains;
+mod orm;
 mod setup_stripe;
 mod storage;
 mod stripe_flow;
 mod transport;
+mod x2many;
 mod xmlrpc;

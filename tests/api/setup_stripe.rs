@@ -785,7 +785,7 @@ both!(step4_add_the_method_to_the_pos, |app| {
         .await
         .unwrap();
     let other_journal = app
-        .call_kw(&admin, "account.journal", "create", json!([{"name": "Bank 2", "code": "BNK2", "type": "bank", "company_id": other_company}]), json!({}))
+        .call_kw(&admin, "account.journal", "create", json!([{"name": "Bank 2", "code": "BNK2", "type": "bank", "company_id": other_company}]), json!({"context": {"allowed_company_ids": [other_company]}}))
         .await
         .unwrap();
     let foreign = app
