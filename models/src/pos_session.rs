@@ -43,6 +43,20 @@ pub fn model() -> Model {
             Field::many2one("company_id", "Company", "res.company")
                 .compute("pos_session_company", true),
         )
+        .field(
+            Field::many2one("currency_id", "Currency", "res.currency")
+                .related("config_id.currency_id"),
+        )
+        .field(Field::monetary(
+            "cash_register_balance_start",
+            "Starting Balance",
+            "currency_id",
+        ))
+        .field(Field::monetary(
+            "cash_register_balance_end_real",
+            "Ending Balance",
+            "currency_id",
+        ))
         .access(Some("point_of_sale.group_pos_user"), "rwc")
         .access(Some("point_of_sale.group_pos_manager"), "rwcu")
         .with_magic_fields()

@@ -1372,3 +1372,77 @@ both!(metadata_models, |app| {
     assert!(r["lang"].is_string(), "{r}");
     assert!(r.get("tz").is_some(), "{r}");
 });
+
+both!(monetary_amounts_are_stored_exactly, |app| {
+    let cashier = app.login("cashier", "cashier").await;
+    let shop = app.xmlid("ops_demo.pos_config_shop").await;
+    // 18 significant digits: no f64 holds this amount exactly.
+    let big: serde_json::Value = serde_json::from_str("1234567890123456.78").unwrap();
+    let tenth: serde_json::Value = serde_json::from_str("0.1").unwrap();
+    let session = app
+        .call_kw(
+            &cashier,
+            "pos.session",
+            "create",
+            json!([{"config_id": shop, "cash_register_balance_start": big, "cash_register_balance_end_real": tenth}]),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    let read = app
+        .call_kw(
+            &cashier,
+            "pos.session",
+            "read",
+            json!([
+                [session],
+                [
+                    "cash_register_balance_start",
+                    "cash_register_balance_end_real",
+                    "currency_id"
+                ]
+            ]),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        read[0]["cash_register_balance_start"].to_string(),
+        "1234567890123456.78"
+    );
+    assert_eq!(read[0]["cash_register_balance_end_real"].to_string(), "0.1");
+    assert_eq!(read[0]["currency_id"][1], json!("USD"));
+    // Compared exactly in domains too.
+    let found = app
+        .call_kw(
+            &cashier,
+            "pos.session",
+            "search",
+            json!([[
+                ["cash_register_balance_start", "=", big],
+                ["cash_register_balance_end_real", ">", 0.09999999999999]
+            ]]),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(found, json!([session]));
+    let fields = app
+        .call_kw(
+            &cashier,
+            "pos.session",
+            "fields_get",
+            json!([["cash_register_balance_start"]]),
+            json!({"attributes": ["type", "currency_field"]}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        fields["cash_register_balance_start"]["type"],
+        json!("monetary")
+    );
+    assert_eq!(
+        fields["cash_register_balance_start"]["currency_field"],
+        json!("currency_id")
+    );
+});
