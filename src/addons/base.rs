@@ -152,12 +152,10 @@ pub fn access_check(
     }
 }
 
-/// `base.user_root`.
-const SUPERUSER_ID: i64 = 1;
-
 /// As Odoo's `res.company.create`: the creating user and the superuser are given access
 /// to the new company, so it can be selected in `allowed_company_ids` at once.
 pub async fn company_after_create(env: &Env<'_>, id: i64) -> OdooResult<()> {
+    use crate::auth::users::SUPERUSER_ID;
     let mut users = vec![SUPERUSER_ID];
     if env.uid() != SUPERUSER_ID {
         users.push(env.uid());

@@ -14,13 +14,16 @@ use crate::orm::engine::row_id;
 use crate::orm::{Env, UserInfo};
 use crate::services::Services;
 
+/// `base.user_root`: the superuser, who acts for the system.
+pub const SUPERUSER_ID: i64 = 1;
+
 /// The superuser (`base.user_root`, id 1) environment used for authentication itself.
 pub fn system_env<'a>(tx: &'a DatabaseTransaction, services: &'a Services) -> Env<'a> {
     Env {
         tx,
         backend: tx.get_database_backend(),
         user: Arc::new(UserInfo {
-            uid: 1,
+            uid: SUPERUSER_ID,
             login: "__system__".into(),
             name: "OdooBot".into(),
             partner_id: 0,

@@ -16,6 +16,21 @@ pub fn success(id: &Value, result: Option<Value>) -> Value {
     Value::Object(m)
 }
 
+/// The traceback-like text Odoo sends with an error (`data.debug`, an XML-RPC fault's
+/// string). Tracebacks are internal: clients get the exception line only.
+pub fn traceback(err: &OdooError) -> String {
+    match err {
+        OdooError::Internal(_) => {
+            "Traceback (most recent call last):\nInternal Server Error".to_string()
+        }
+        other => format!(
+            "Traceback (most recent call last):\n{}: {}",
+            other.exception_name(),
+            other.client_message()
+        ),
+    }
+}
+
 /// The error envelope for `err`. `generic_code` is 200 (Odoo ≤ 18) or 0 (19).
 pub fn error(
     id: &Value,
@@ -29,17 +44,7 @@ pub fn error(
         _ => (generic_code, "Odoo Server Error"),
     };
     let text = err.client_message();
-    let debug = match err {
-        // Tracebacks are internal: clients get the exception line only.
-        OdooError::Internal(_) => {
-            "Traceback (most recent call last):\nInternal Server Error".to_string()
-        }
-        other => format!(
-            "Traceback (most recent call last):\n{}: {}",
-            other.exception_name(),
-            text
-        ),
-    };
+    let debug = traceback(err);
     json!({
         "jsonrpc": "2.0",
         "id": id,

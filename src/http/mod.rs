@@ -265,33 +265,15 @@ async fn handle(services: Arc<Services>, req: HttpRequest) -> Result<HttpRespons
             )
         }
     };
-    let request = JsonRequest {
-        id,
-        params,
-        session_id: cookie(&parts.headers, "session_id"),
-        request_id: uuid::Uuid::new_v4().simple().to_string()[..12].to_string(),
-    };
-    let started = Instant::now();
-    let outcome = routes::dispatch(&services, route, &request).await;
+    let request = JsonRequest::new(id, params, cookie(&parts.headers, "session_id"));
     let generic = services.settings.generic_error_code();
-    let (value, set_cookie, log) = match outcome {
-        Ok(out) => (
-            envelope::success(&request.id, out.result),
-            out.set_cookie,
-            out.log,
+    let (value, set_cookie) = match dispatch_logged(&services, route, route, &request).await {
+        Ok(out) => (envelope::success(&request.id, out.result), out.set_cookie),
+        Err(err) => (
+            envelope::error(&request.id, &err, generic, &Map::new()),
+            None,
         ),
-        Err((err, log)) => {
-            if let OdooError::Internal(detail) = &err {
-                tracing::error!(request_id = %request.id_text(), route, error = %detail, "internal error");
-            }
-            (
-                envelope::error(&request.id, &err, generic, &Map::new()),
-                None,
-                log.with_outcome(err.exception_name()),
-            )
-        }
     };
-    log_call(&request.request_id, route, &log, started);
     let mut reply = Reply::json(&value);
     if let Some(c) = set_cookie {
         if let Ok(v) = HeaderValue::from_str(&c) {
@@ -327,27 +309,11 @@ async fn handle_xmlrpc(
             params.insert("service".into(), Value::String(service.to_string()));
             params.insert("method".into(), Value::String(method));
             params.insert("args".into(), Value::Array(args));
-            let request = JsonRequest {
-                id: Value::Null,
-                params,
-                session_id: None,
-                request_id: uuid::Uuid::new_v4().simple().to_string()[..12].to_string(),
-            };
-            let started = Instant::now();
-            let (xml, log) = match routes::dispatch(services, "/jsonrpc", &request).await {
-                Ok(out) => (xmlrpc::response(out.result.as_ref()), out.log),
-                Err((err, log)) => {
-                    if let OdooError::Internal(detail) = &err {
-                        tracing::error!(request_id = %request.request_id, route, error = %detail, "internal error");
-                    }
-                    (
-                        xmlrpc::error_fault(&err),
-                        log.with_outcome(err.exception_name()),
-                    )
-                }
-            };
-            log_call(&request.request_id, route, &log, started);
-            xml
+            let request = JsonRequest::new(Value::Null, params, None);
+            match dispatch_logged(services, "/jsonrpc", route, &request).await {
+                Ok(out) => xmlrpc::response(out.result.as_ref()),
+                Err(err) => xmlrpc::error_fault(&err),
+            }
         }
     };
     let mut headers = HeaderMap::new();
@@ -360,6 +326,33 @@ async fn handle_xmlrpc(
         headers,
         body: xml.into_bytes(),
     }
+}
+
+/// Runs one call through `routes::dispatch(route)` and writes its log line under
+/// `log_route` (the path the client called), with an internal error's detail logged
+/// apart from what the client is told.
+async fn dispatch_logged(
+    services: &Arc<Services>,
+    route: &str,
+    log_route: &str,
+    request: &JsonRequest,
+) -> Result<RouteOutput, OdooError> {
+    let started = Instant::now();
+    let (result, log) = match routes::dispatch(services, route, request).await {
+        Ok(out) => {
+            let log = out.log.clone();
+            (Ok(out), log)
+        }
+        Err((err, log)) => {
+            if let OdooError::Internal(detail) = &err {
+                tracing::error!(request_id = %request.request_id, route = log_route, error = %detail, "internal error");
+            }
+            let log = log.with_outcome(err.exception_name());
+            (Err(err), log)
+        }
+    };
+    log_call(&request.request_id, log_route, &log, started);
+    result
 }
 
 /// The one log line of a call: never credentials, keys or session ids.
@@ -377,8 +370,14 @@ fn log_call(request_id: &str, route: &str, log: &CallLog, started: Instant) {
 }
 
 impl JsonRequest {
-    fn id_text(&self) -> &str {
-        &self.request_id
+    /// A request with a fresh 12-character request id for the log.
+    fn new(id: Value, params: Map<String, Value>, session_id: Option<String>) -> JsonRequest {
+        JsonRequest {
+            id,
+            params,
+            session_id,
+            request_id: uuid::Uuid::new_v4().simple().to_string()[..12].to_string(),
+        }
     }
 }
 

@@ -167,13 +167,7 @@ async fn route_in_tx(
             if let Some(Value::Object(c)) = call.kwargs.get("context") {
                 context = c.clone();
             }
-            let env = Env {
-                user: s.user.clone(),
-                su: false,
-                context,
-                ..system.clone()
-            };
-            env.allowed_company_ids()?;
+            let env = env_of(&system, s.user.clone(), context)?;
             let result = rpc::execute(&env, call).await?;
             let result = if route == "/web/dataset/call_button" && !result.is_object() {
                 Value::Bool(false)
@@ -195,8 +189,18 @@ pub async fn user_env<'a>(
     let user = users::load_user(system, uid)
         .await?
         .ok_or_else(OdooError::access_denied)?;
+    env_of(system, Arc::new(user), context)
+}
+
+/// The environment of `user` for one call, once the context's `allowed_company_ids`
+/// are checked against the user's companies.
+fn env_of<'a>(
+    system: &Env<'a>,
+    user: Arc<crate::orm::UserInfo>,
+    context: Map<String, Value>,
+) -> OdooResult<Env<'a>> {
     let env = Env {
-        user: Arc::new(user),
+        user,
         su: false,
         context,
         ..system.clone()

@@ -78,18 +78,7 @@ pub fn error_fault(err: &OdooError) -> String {
         }
         OdooError::AccessDenied(_) => fault(3, &text),
         OdooError::AccessError(_) => fault(4, &text),
-        OdooError::Internal(_) => fault(
-            1,
-            "Traceback (most recent call last):\nInternal Server Error",
-        ),
-        other => fault(
-            1,
-            &format!(
-                "Traceback (most recent call last):\n{}: {}",
-                other.exception_name(),
-                text
-            ),
-        ),
+        other => fault(1, &super::envelope::traceback(other)),
     }
 }
 
