@@ -8,6 +8,7 @@ use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+use crate::both_backends;
 use crate::helpers::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_odoo-pos-stripe");
@@ -79,30 +80,7 @@ async fn count(app: &TestApp, who: &WebSession, model: &str) -> i64 {
     .unwrap()
 }
 
-macro_rules! cli_test {
-    ($name:ident, |$backend:ident| $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let $backend = Backend::Sqlite;
-                $body
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                if postgres_url().is_none() {
-                    eprintln!("OPS_TEST_POSTGRES_URL is not set: this PostgreSQL run has nothing to run against");
-                    return;
-                }
-                let $backend = Backend::Postgres;
-                $body
-            }
-        }
-    };
-}
-
-cli_test!(migrate_load_fixtures_and_add_users, |backend| {
+both_backends!(migrate_load_fixtures_and_add_users, |backend| {
     let db = TempDb::new(backend).await;
     let (ok, log) = run(&["--database", &db.url, "migrate"]).await;
     assert!(ok, "migrate failed:\n{log}");
@@ -182,7 +160,7 @@ cli_test!(migrate_load_fixtures_and_add_users, |backend| {
     assert_eq!(count(&app, &admin, "res.users").await, 5);
 });
 
-cli_test!(serve_logs_one_line_per_call_and_no_secret, |backend| {
+both_backends!(serve_logs_one_line_per_call_and_no_secret, |backend| {
     let db = TempDb::new(backend).await;
     let (mut child, addr, rest) = start(
         &[

@@ -24,16 +24,17 @@ pub fn postgres_url() -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// Runs a test body on SQLite, and on PostgreSQL when it is configured.
+/// Runs a test body with `$backend` bound to SQLite, and again to PostgreSQL when it is
+/// configured (for tests that start the database or the binary themselves).
 #[macro_export]
-macro_rules! both {
-    ($name:ident, |$app:ident| $body:block) => {
+macro_rules! both_backends {
+    ($name:ident, |$backend:ident| $body:block) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let $app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await;
+                let $backend = $crate::helpers::Backend::Sqlite;
                 $body
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -42,10 +43,22 @@ macro_rules! both {
                     eprintln!("OPS_TEST_POSTGRES_URL is not set: this PostgreSQL run has nothing to run against");
                     return;
                 }
-                let $app = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await;
+                let $backend = $crate::helpers::Backend::Postgres;
                 $body
             }
         }
+    };
+}
+
+/// Runs a test body against a fresh server on SQLite, and on PostgreSQL when it is
+/// configured.
+#[macro_export]
+macro_rules! both {
+    ($name:ident, |$app:ident| $body:block) => {
+        $crate::both_backends!($name, |backend| {
+            let $app = $crate::helpers::spawn_app(backend).await;
+            $body
+        });
     };
 }
 

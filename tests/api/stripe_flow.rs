@@ -88,8 +88,8 @@ impl TestApp {
         .await
     }
 
-    /// The simulator's request log: `(method, path)` of every API call it received.
-    async fn sim_requests(&self) -> Vec<(String, String)> {
+    /// The simulator's request log, one entry per API call it received.
+    async fn sim_log(&self) -> Vec<Value> {
         let log: Value = self
             .http
             .get(format!("{}/stripe-sim/_sim/requests", self.base))
@@ -99,9 +99,13 @@ impl TestApp {
             .json()
             .await
             .unwrap();
-        log["data"]
-            .as_array()
-            .unwrap()
+        log["data"].as_array().unwrap().clone()
+    }
+
+    /// `(method, path)` of every API call the simulator received.
+    async fn sim_requests(&self) -> Vec<(String, String)> {
+        self.sim_log()
+            .await
             .iter()
             .map(|e| {
                 (
@@ -110,6 +114,17 @@ impl TestApp {
                 )
             })
             .collect()
+    }
+
+    /// Clears the simulator's queued faults.
+    async fn sim_reset(&self) {
+        let resp = self
+            .http
+            .post(format!("{}/stripe-sim/_sim/reset", self.base))
+            .send()
+            .await
+            .unwrap();
+        assert!(resp.status().is_success(), "faults not cleared");
     }
 
     async fn inject(&self, kind: &str, count: u32) {
@@ -210,18 +225,8 @@ both!(cashier_takes_a_card_payment_end_to_end, |app| {
 
     // Exactly the calls Odoo makes reached Stripe, with Odoo's parameters and the version
     // that embeds charges.
-    let log: Value = app
-        .http
-        .get(format!("{}/stripe-sim/_sim/requests", app.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let create = log["data"]
-        .as_array()
-        .unwrap()
+    let log = app.sim_log().await;
+    let create = log
         .iter()
         .find(|e| e["path"] == json!("/v1/payment_intents") && e["method"] == json!("POST"))
         .expect("the create reached the simulator");
@@ -231,7 +236,7 @@ both!(cashier_takes_a_card_payment_end_to_end, |app| {
         .as_str()
         .is_some_and(|k| !k.is_empty()));
     assert!(
-        !log.to_string().contains(DEMO_KEY),
+        !Value::Array(log.clone()).to_string().contains(DEMO_KEY),
         "the key leaked into the log"
     );
 });
@@ -634,18 +639,8 @@ both!(flaky_stripe_is_retried_without_a_second_intent, |app| {
         assert_eq!(pi["amount"], json!(420));
     }
     assert_eq!(created(app.sim_state().await), start + 3);
-    let log: Value = app
-        .http
-        .get(format!("{}/stripe-sim/_sim/requests", app.base))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let creates: Vec<&Value> = log["data"]
-        .as_array()
-        .unwrap()
+    let log = app.sim_log().await;
+    let creates: Vec<&Value> = log
         .iter()
         .filter(|e| e["path"] == json!("/v1/payment_intents"))
         .collect();
@@ -674,11 +669,7 @@ both!(flaky_stripe_is_retried_without_a_second_intent, |app| {
         "Stripe: The communication with the API failed.",
     );
     // Stripe unreachable (every connection dropped): a transport failure is a UserError.
-    app.http
-        .post(format!("{}/stripe-sim/_sim/reset", app.base))
-        .send()
-        .await
-        .unwrap();
+    app.sim_reset().await;
     app.inject("drop", 50).await;
     let err = app
         .call_kw(
@@ -695,11 +686,7 @@ both!(flaky_stripe_is_retried_without_a_second_intent, |app| {
         "odoo.exceptions.UserError",
         "There are some issues between us and Stripe, try again later.",
     );
-    app.http
-        .post(format!("{}/stripe-sim/_sim/reset", app.base))
-        .send()
-        .await
-        .unwrap();
+    app.sim_reset().await;
     assert_eq!(created(app.sim_state().await), start + 3);
 });
 
