@@ -56,9 +56,8 @@ where
     after_commit::defer(Box::new(move || Box::pin(request(client)))).await
 }
 
-/// The company's Stripe provider and its secret key.
+/// What the POS methods need of the company's Stripe provider: its secret key.
 pub struct Provider {
-    pub id: i64,
     pub key: SecretKey,
 }
 
@@ -72,27 +71,36 @@ async fn company_name(env: &Env<'_>, company: i64) -> OdooResult<String> {
         .to_string())
 }
 
-/// `payment.provider` with code `stripe` of `company` (limit 1), read as superuser.
-pub async fn provider_of(env: &Env<'_>, company: i64) -> OdooResult<Provider> {
-    let sudo = env.sudo();
+/// The id of `payment.provider` with code `stripe` of `company` (limit 1), found as
+/// superuser; Odoo's `UserError` when there is none.
+async fn provider_id(env: &Env<'_>, company: i64) -> OdooResult<i64> {
     let d = Domain::leaf("code", Op::Eq, json!("stripe")).and(Domain::leaf(
         "company_id",
         Op::Eq,
         json!(company),
     ));
-    let ids = sudo.search("payment.provider", d, 0, Some(1), None).await?;
-    let Some(id) = ids.first().copied() else {
-        return Err(OdooError::UserError(format!(
+    let ids = env
+        .sudo()
+        .search("payment.provider", d, 0, Some(1), None)
+        .await?;
+    match ids.first() {
+        Some(id) => Ok(*id),
+        None => Err(OdooError::UserError(format!(
             "Stripe payment provider for company {} is missing",
             company_name(env, company).await?
-        )));
-    };
+        ))),
+    }
+}
+
+/// The Stripe provider of `company` and its secret key, read as superuser.
+pub async fn provider_of(env: &Env<'_>, company: i64) -> OdooResult<Provider> {
+    let sudo = env.sudo();
+    let id = provider_id(env, company).await?;
     let key = sudo
         .value_of("payment.provider", id, "stripe_secret_key")
         .await?;
     match key.as_str().filter(|k| !k.trim().is_empty()) {
         Some(k) => Ok(Provider {
-            id,
             key: SecretKey::new(k.trim()),
         }),
         None => Err(OdooError::ValidationError(format!(
@@ -368,20 +376,8 @@ pub async fn call(
             .await
         }
         "action_stripe_key" => {
-            let provider_id = match provider_of(env, env.company_id()?).await {
-                Ok(p) => p.id,
-                Err(OdooError::ValidationError(_)) => {
-                    let d = Domain::leaf("code", Op::Eq, json!("stripe")).and(Domain::leaf(
-                        "company_id",
-                        Op::Eq,
-                        json!(env.company_id()?),
-                    ));
-                    env.sudo()
-                        .search("payment.provider", d, 0, Some(1), None)
-                        .await?[0]
-                }
-                Err(e) => return Err(e),
-            };
+            // The button opens the provider whether or not its key is filled in.
+            let provider_id = provider_id(env, env.company_id()?).await?;
             Ok(json!({
                 "name": "Stripe",
                 "res_model": "payment.provider",
