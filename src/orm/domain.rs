@@ -6,7 +6,7 @@ use sea_orm::sea_query::{Alias, Expr, Func, Query, SelectStatement, SimpleExpr};
 use sea_orm::DbBackend;
 use serde_json::Value;
 
-use super::registry::registry;
+use super::registry::Registry;
 use super::values::{self, python_repr};
 use crate::errors::{OdooError, OdooResult};
 
@@ -330,8 +330,11 @@ impl Domain {
 
 /// Compiles domains for one backend. `active_test` applies Odoo's archived-record
 /// filter to subqueries on related models.
+#[derive(Clone, Copy)]
 pub struct Compiler {
     pub backend: DbBackend,
+    /// Where the comodels of relational paths are looked up.
+    pub registry: &'static Registry,
 }
 
 fn col(table: &str, name: &str) -> Expr {
@@ -436,7 +439,7 @@ impl Compiler {
             let comodel = field
                 .ty
                 .comodel()
-                .and_then(|c| registry().get(c))
+                .and_then(|c| self.registry.get(c))
                 .ok_or_else(|| {
                     OdooError::ValueError(format!(
                         "Invalid field {}.{} in leaf {}",
@@ -455,7 +458,7 @@ impl Compiler {
         }
         // Plain x2many fields have no column but are searchable through their
         // relation; computed and related fields are not.
-        let searchable_x2many = field.ty.is_x2many() && field.compute.is_none();
+        let searchable_x2many = field.ty.is_x2many() && !field.computed;
         if field.related.is_some() || (!field.store && field.name != "id" && !searchable_x2many) {
             return Err(OdooError::ValueError(format!(
                 "Non-stored field {}.{} cannot be searched.",
@@ -464,7 +467,8 @@ impl Compiler {
         }
         match &field.ty {
             FieldType::Many2one { comodel, .. } => {
-                let comodel = registry()
+                let comodel = self
+                    .registry
                     .get(comodel)
                     .ok_or_else(|| OdooError::internal("unknown comodel"))?;
                 if matches!(op, Op::Any | Op::NotAny) {
@@ -499,7 +503,8 @@ impl Compiler {
                 self.scalar(table, field, op, value, raw)
             }
             FieldType::One2many { comodel, .. } | FieldType::Many2many { comodel, .. } => {
-                let comodel = registry()
+                let comodel = self
+                    .registry
                     .get(comodel)
                     .ok_or_else(|| OdooError::internal("unknown comodel"))?;
                 let sub = match op {
@@ -789,14 +794,17 @@ pub fn resolve_m2m<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::orm::registry::tests::declarations_only;
     use sea_orm::sea_query::SqliteQueryBuilder;
     use serde_json::json;
 
     fn sql(model: &str, domain: Value) -> String {
-        let m = registry().get(model).unwrap();
+        let registry = declarations_only();
+        let m = registry.get(model).unwrap();
         let d = Domain::parse(&domain).unwrap();
         let q = Compiler {
             backend: DbBackend::Sqlite,
+            registry,
         }
         .id_subquery(m, &d)
         .unwrap();
@@ -899,8 +907,9 @@ mod tests {
         let err = Domain::parse(&json!([["name; DROP TABLE x", "=", 1]])).and_then(|d| {
             Compiler {
                 backend: DbBackend::Sqlite,
+                registry: declarations_only(),
             }
-            .compile(registry().get("pos.config").unwrap(), &d)
+            .compile(declarations_only().get("pos.config").unwrap(), &d)
         });
         assert!(
             matches!(err, Err(OdooError::ValueError(m)) if m.starts_with("Invalid field pos.config.name; DROP TABLE x in leaf"))
