@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::behaviour::Behaviour;
+use crate::orm::values::python_tuple;
 use crate::orm::{Env, Registry};
 use crate::services::Services;
 
@@ -80,20 +81,6 @@ pub fn single_id(model: &str, ids: &[i64]) -> OdooResult<i64> {
             "Expected singleton: {model}{}",
             python_tuple(ids)
         ))),
-    }
-}
-
-/// Ids as Python prints a tuple of them: `()`, `(3,)`, `(3, 4)`.
-pub fn python_tuple(ids: &[i64]) -> String {
-    match ids {
-        [id] => format!("({id},)"),
-        _ => format!(
-            "({})",
-            ids.iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
     }
 }
 

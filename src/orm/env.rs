@@ -212,7 +212,7 @@ impl<'a> Env<'a> {
     pub fn compiler(&self) -> super::domain::Compiler {
         super::domain::Compiler {
             backend: self.backend,
-            registry: self.registry,
+            models: self.registry,
         }
     }
 

@@ -9,6 +9,7 @@ use std::ops::Deref;
 use models::Model;
 
 use super::behaviour::{Behaviour, Check, ComputeFn, DefaultFn, Method, Plain};
+use super::domain::Declarations;
 use crate::errors::{OdooError, OdooResult};
 
 /// Methods every model has (the generic ORM): a business method may not take their names.
@@ -179,25 +180,15 @@ impl Registry {
     }
 }
 
-#[cfg(test)]
-pub(crate) mod tests {
-    use std::sync::LazyLock;
-
-    use super::*;
-
-    /// The declarations without any behaviour: what the engine's own unit tests use.
-    pub(crate) fn declarations_only() -> &'static Registry {
-        static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
-            let mut models = models::all();
-            for m in &mut models {
-                for f in &mut m.fields {
-                    f.computed = false;
-                }
-            }
-            Registry::build(models, Vec::new()).expect("declarations agree")
-        });
-        &REGISTRY
+impl Declarations for Registry {
+    fn declaration(&self, name: &str) -> Option<&Model> {
+        self.get(name).map(|m| &m.decl)
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
 
     #[test]
     fn a_computed_field_without_compute_is_refused() {

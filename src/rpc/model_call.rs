@@ -444,7 +444,7 @@ fn parse_method(
                 return Err(OdooError::ValueError(format!(
                     "Expected singleton: {}{}",
                     m.name,
-                    crate::addons::python_tuple(&ids)
+                    crate::orm::values::python_tuple(&ids)
                 )));
             };
             MethodCall::Copy { id, default }
