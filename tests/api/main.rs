@@ -8,6 +8,8 @@ mod auth;
 mod cli;
 mod domains;
 mod orm;
+mod parity_stripe;
+mod parity_support;
 mod setup_stripe;
 mod storage;
 mod stripe_flow;

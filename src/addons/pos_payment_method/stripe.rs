@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use crate::addons::stripe_call::{provider_id, provider_key, stripe_error, StripeCall};
 use crate::addons::{missing_error, single_id};
 use crate::errors::{OdooError, OdooResult};
-use crate::money::to_minor_units;
+use crate::money::{odoo_minor_units, to_minor_units};
 use crate::orm::behaviour::{Args, Method, MethodKind, Outcome, Param, ParamKind};
 use crate::orm::values::json_to_decimal;
 use crate::orm::Env;
@@ -158,6 +158,13 @@ pub(super) async fn method_info(env: &Env<'_>, method_id: i64) -> OdooResult<Met
     })
 }
 
+/// Odoo's `_stripe_calculate_amount` (float division, half to even), for the amounts
+/// Odoo 18 itself sends Stripe: the intent's and the capture's.
+fn odoo_amount(amount: Decimal, rounding: Decimal) -> OdooResult<i64> {
+    odoo_minor_units(amount, rounding).map_err(|e| OdooError::ValueError(e.to_string()))
+}
+
+/// Exact minor units for refunds, which Odoo 18's POS does not send through Stripe.
 fn minor_units(amount: Decimal, rounding: Decimal) -> OdooResult<i64> {
     to_minor_units(amount, rounding).map_err(|e| OdooError::ValueError(e.to_string()))
 }
@@ -202,7 +209,7 @@ async fn payment_intent(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
     let key = provider_key(env, env.company_id()?).await?;
     let mut request = CreatePaymentIntent {
         currency: info.currency.clone(),
-        amount: minor_units(amount, info.rounding)?,
+        amount: odoo_amount(amount, info.rounding)?,
         payment_method_types: vec!["card_present".into()],
         capture_method: "manual".into(),
         ..CreatePaymentIntent::default()
@@ -223,7 +230,7 @@ async fn capture_payment(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
     let rounding = rounding(env, record, true).await?;
     let amount_to_capture = args
         .amount(1)
-        .map(|a| minor_units(a, rounding))
+        .map(|a| odoo_amount(a, rounding))
         .transpose()?;
     let key = provider_key(env, env.company_id()?).await?;
     let request = StripeRequest::CapturePaymentIntent {
