@@ -8,6 +8,7 @@ mod auth;
 mod cli;
 mod domains;
 mod orm;
+mod parity_orm;
 mod parity_stripe;
 mod parity_support;
 mod setup_stripe;
