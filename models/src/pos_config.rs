@@ -28,7 +28,8 @@ pub fn model() -> Model {
                 "pos_config_pos_payment_method_rel",
                 "pos_config_id",
                 "pos_payment_method_id",
-            ),
+            )
+            .no_copy(),
         )
         .field(Field::boolean("set_tip_after_payment", "Set Tip After Payment").help(
             "Adjust the amount authorized by payment terminals to add a tip after the customers left or at the end of the day.",
@@ -36,20 +37,9 @@ pub fn model() -> Model {
         .field(Field::boolean("iface_tipproduct", "Product tips"))
         .field(Field::one2many("session_ids", "Sessions", "pos.session", "config_id"))
         .field(Field::many2one("current_session_id", "Current Session", "pos.session").computed(false))
-        .field(
-            Field::selection(
-                "current_session_state",
-                "Current Session State",
-                &[
-                    ("opening_control", "Opening Control"),
-                    ("opened", "In Progress"),
-                    ("closing_control", "Closing Control"),
-                    ("closed", "Closed & Posted"),
-                ],
-            )
-            .computed(false),
-        )
-        .access(Some("point_of_sale.group_pos_user"), "r")
+        .field(Field::char("current_session_state", "Current Session State").computed(false))
+        .access(Some("point_of_sale.group_pos_user"), "rw")
         .access(Some("point_of_sale.group_pos_manager"), "rwcu")
+        .access(Some("base.group_system"), "rw")
         .with_magic_fields()
 }

@@ -55,6 +55,5 @@ pub fn model() -> Model {
             "currency_id",
         ))
         .access(Some("point_of_sale.group_pos_user"), "rwc")
-        .access(Some("point_of_sale.group_pos_manager"), "rwcu")
         .with_magic_fields()
 }

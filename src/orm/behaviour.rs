@@ -229,6 +229,16 @@ pub trait Behaviour: Send + Sync + 'static {
         Vec::new()
     }
 
+    /// Adjusts the values a client sent for a new record, before defaults apply: what
+    /// an Odoo `create` override does before calling `super().create(vals_list)`.
+    async fn prepare_create(
+        &self,
+        _env: &Env<'_>,
+        _vals: &mut Map<String, Value>,
+    ) -> OdooResult<()> {
+        Ok(())
+    }
+
     /// Adjusts the values of a record about to be created (defaults already applied).
     async fn before_create(
         &self,
@@ -287,14 +297,34 @@ pub trait Behaviour: Send + Sync + 'static {
         Ok(declared.to_vec())
     }
 
-    /// Defaults `copy()` adds to the caller's.
-    fn copy_defaults(&self, default: Map<String, Value>) -> Map<String, Value> {
-        default
+    /// Adjusts the values the copies of `ids` are created with (Odoo's `copy_data`):
+    /// one map per id, in order, the caller's `default` already applied.
+    async fn copy_data(
+        &self,
+        _env: &Env<'_>,
+        _ids: &[i64],
+        _default: &Map<String, Value>,
+        _vals_list: &mut [Map<String, Value>],
+    ) -> OdooResult<()> {
+        Ok(())
     }
+}
 
-    /// Whether a copy's name gets Odoo's " (copy)" suffix.
-    fn copy_renames(&self) -> bool {
-        false
+/// `"<name> (copy)"` for each copy, unless the caller's `default` names it: the
+/// `copy_data` of the Odoo models that rename their copies (`res.partner`,
+/// `account.journal`, ...).
+pub fn name_copies(default: &Map<String, Value>, vals_list: &mut [Map<String, Value>]) {
+    if default
+        .get("name")
+        .is_some_and(|n| !matches!(n, Value::Null | Value::Bool(false)))
+    {
+        return;
+    }
+    for vals in vals_list.iter_mut() {
+        if let Some(Value::String(name)) = vals.get("name") {
+            let renamed = format!("{name} (copy)");
+            vals.insert("name".into(), Value::String(renamed));
+        }
     }
 }
 
