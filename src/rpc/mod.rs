@@ -293,8 +293,8 @@ async fn run(services: &Arc<Services>, call: Call, session_id: Option<&str>) -> 
             let call = call?;
             let context = call.context.clone().unwrap_or_else(|| s.context.clone());
             let mut reply = run_model_call(services, s.user.clone(), context, call).await?;
-            if button && !reply.result.as_ref().is_some_and(Value::is_object) {
-                reply.result = Some(Value::Bool(false));
+            if button {
+                reply.result = Some(clean_action(reply.result.take()));
             }
             Ok(reply)
         }
@@ -318,6 +318,26 @@ async fn run_model_call(
         Outcome::AfterCommit(work) => work.run().await?,
     };
     Ok(Reply::value(result))
+}
+
+/// What `/web/dataset/call_button` answers (Odoo's `clean_action`): a result that is
+/// not an action is `false`; an action without a type closes the dialog; a window
+/// action without `views` gets them from its `view_mode`.
+fn clean_action(result: Option<Value>) -> Value {
+    let Some(Value::Object(mut action)) = result else {
+        return Value::Bool(false);
+    };
+    let window = *action
+        .entry("type")
+        .or_insert_with(|| json!("ir.actions.act_window_close"))
+        == "ir.actions.act_window";
+    if window && !action.contains_key("views") {
+        if let Some(Value::String(modes)) = action.get("view_mode") {
+            let views: Vec<Value> = modes.split(',').map(|m| json!([false, m.trim()])).collect();
+            action.insert("views".into(), Value::Array(views));
+        }
+    }
+    Value::Object(action)
 }
 
 /// Verifies a login and password, with the login throttle. `Ok(None)` for bad credentials.

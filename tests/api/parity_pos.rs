@@ -454,3 +454,60 @@ both!(a_journal_used_by_a_method_keeps_its_type, |app| {
     )
     .await;
 });
+
+both!(
+    the_stripe_key_button_is_odoos_action_with_the_callers_rights,
+    |app| {
+        let admin = demo(&app, "admin").await;
+        let stripe = xmlid(&app, &admin, "ops_demo.payment_method_stripe").await;
+        let provider = xmlid(&app, &admin, "payment.payment_provider_stripe").await;
+        let action = ok(&app, &admin, PM, "action_stripe_key", json!([[stripe]])).await;
+        let keys: Vec<&String> = action.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["name", "res_model", "type", "view_mode", "res_id"]);
+        assert_eq!(
+            action,
+            json!({"name": "Stripe", "res_model": "payment.provider", "type": "ir.actions.act_window",
+               "view_mode": "form", "res_id": provider})
+        );
+        // Through the form's button the web client's `clean_action` adds the views.
+        let envelope = envelope(
+            &app,
+            Some(&admin),
+            "/web/dataset/call_button",
+            json!({"model": PM, "method": "action_stripe_key", "args": [[stripe]], "kwargs": {}}),
+        )
+        .await;
+        assert_eq!(envelope["result"]["views"], json!([[false, "form"]]));
+        // A POS manager who is not an administrator may not read providers.
+        let manager = user_in(
+            &app,
+            &admin,
+            "manager",
+            &["base.group_user", "point_of_sale.group_pos_manager"],
+        )
+        .await;
+        let e = err(&app, &manager, PM, "action_stripe_key", json!([[stripe]])).await;
+        assert_exact(
+        &e,
+        "odoo.exceptions.AccessError",
+        "You are not allowed to access 'Payment Provider' (payment.provider) records.\n\nThis operation is allowed for the following groups:\n\t- Administration/Settings\n\nContact your administrator to request access if necessary.",
+    );
+        // A company without a Stripe provider.
+        let other = create(&app, &admin, "res.company", json!({"name": "Other Co"})).await;
+        let e = call(
+            &app,
+            &admin,
+            PM,
+            "action_stripe_key",
+            json!([[stripe]]),
+            json!({"context": {"allowed_company_ids": [other]}}),
+        )
+        .await
+        .unwrap_err();
+        assert_exact(
+            &e,
+            "odoo.exceptions.UserError",
+            "Stripe payment provider for company Other Co is missing",
+        );
+    }
+);

@@ -1,13 +1,185 @@
-//! Odoo 18 parity of the Stripe methods (issue 8, item 21) and of the serial numbers
-//! (issue 12, item 7): amounts rounded as Odoo's floats round, one serial per method
-//! under concurrent creates.
+//! Odoo 18 parity of the Stripe methods (issue 8, items 20-21) and the Stripe-side
+//! findings of issue 12 (items 7, 12): answers and errors as the recorded Odoo 18
+//! returns them, amounts rounded as Odoo's floats round, one serial per method under
+//! concurrent creates, and a capture whose answer was lost.
 
 use serde_json::{json, Value};
 
-use crate::both;
+use crate::helpers::{spawn_app_with, TestApp};
 use crate::parity_support::*;
+use crate::{both, both_backends};
 
 const PM: &str = "pos.payment.method";
+const DEMO_KEY: &str = "sk_test_demo0000000000000000odooposstripe";
+const COMMUNICATION: &str =
+    "Stripe: The communication with the API failed.\nStripe gave us the following info about the problem:\n";
+
+/// Queues a simulator fault for the next `count` Stripe requests.
+async fn fault(app: &TestApp, fault: Value) {
+    let resp = app
+        .http
+        .post(format!("{}/stripe-sim/_sim/faults", app.base))
+        .json(&fault)
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success(), "fault {fault} not queued");
+}
+
+/// A Stripe API call on the simulator, as the reader's SDK would make it.
+async fn stripe(app: &TestApp, path: &str, form: &[(&str, &str)]) -> Value {
+    let request = app
+        .http
+        .request(
+            if form.is_empty() && !path.contains("present") {
+                reqwest::Method::GET
+            } else {
+                reqwest::Method::POST
+            },
+            format!("{}/stripe-sim/v1{path}", app.base),
+        )
+        .bearer_auth(DEMO_KEY);
+    let request = if form.is_empty() {
+        request
+    } else {
+        request.form(form)
+    };
+    request.send().await.unwrap().json().await.unwrap()
+}
+
+/// Creates an intent through Odoo and has the demo reader take a Visa for it.
+async fn authorized_intent(app: &TestApp, cashier: &User, method: i64, amount: Value) -> String {
+    let intent = ok(
+        app,
+        cashier,
+        PM,
+        "stripe_payment_intent",
+        json!([[method], amount]),
+    )
+    .await;
+    let id = intent["id"].as_str().expect("an intent").to_string();
+    let readers = stripe(app, "/terminal/readers?serial_number=WSC513105011295", &[]).await;
+    let reader = readers["data"][0]["id"].as_str().unwrap().to_string();
+    stripe(
+        app,
+        &format!("/terminal/readers/{reader}/process_payment_intent"),
+        &[("payment_intent", id.as_str())],
+    )
+    .await;
+    stripe(
+        app,
+        &format!("/test_helpers/terminal/readers/{reader}/present_payment_method"),
+        &[],
+    )
+    .await;
+    id
+}
+
+both!(
+    stripe_errors_come_back_as_the_recorded_odoo_18_returns_them,
+    |app| {
+        let admin = demo(&app, "admin").await;
+        let cashier = demo(&app, "cashier").await;
+        let stripe_method = xmlid(&app, &admin, "ops_demo.payment_method_stripe").await;
+        let provider = xmlid(&app, &admin, "payment.payment_provider_stripe").await;
+        // Capture of an unknown intent: `_stripe_make_request`'s ValidationError.
+        let e = err(
+            &app,
+            &cashier,
+            PM,
+            "stripe_capture_payment",
+            json!(["pi_unknown"]),
+        )
+        .await;
+        assert_exact(
+            &e,
+            "odoo.exceptions.ValidationError",
+            &format!("{COMMUNICATION}'No such payment_intent: 'pi_unknown''"),
+        );
+        // A key Stripe refuses: token and intent answer Stripe's error in the result.
+        ok(
+            &app,
+            &admin,
+            "payment.provider",
+            "write",
+            json!([[provider], {"stripe_secret_key": "sk_test_bad-key!"}]),
+        )
+        .await;
+        for (method, args) in [
+            ("stripe_connection_token", json!([])),
+            ("stripe_payment_intent", json!([[stripe_method], 10])),
+        ] {
+            let answer = ok(&app, &cashier, PM, method, args).await;
+            let error = &answer["error"];
+            assert_eq!(error["type"], json!("invalid_request_error"), "{answer}");
+            assert!(
+                error["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .starts_with("Invalid API Key provided: "),
+                "{answer}"
+            );
+            assert!(
+                !answer.to_string().contains("bad-key"),
+                "the key leaked: {answer}"
+            );
+        }
+        let e = err(
+            &app,
+            &cashier,
+            PM,
+            "stripe_capture_payment",
+            json!(["pi_unknown"]),
+        )
+        .await;
+        let message = e["data"]["message"].as_str().unwrap_or_default();
+        assert_eq!(e["data"]["name"], json!("odoo.exceptions.ValidationError"));
+        assert!(
+            message.starts_with(&format!("{COMMUNICATION}'Invalid API Key provided: ")),
+            "{message}"
+        );
+    }
+);
+
+both_backends!(
+    stripe_unreachable_is_odoos_user_and_validation_errors,
+    |backend| {
+        let app = spawn_app_with(backend, |s| {
+            // Nothing listens on the discard port: every connection is refused.
+            s.stripe_base_url = "http://127.0.0.1:9".into();
+            s.stripe_max_retries = 0;
+        })
+        .await;
+        let admin = demo(&app, "admin").await;
+        let cashier = demo(&app, "cashier").await;
+        let stripe_method = xmlid(&app, &admin, "ops_demo.payment_method_stripe").await;
+        let try_later = "There are some issues between us and Stripe, try again later.";
+        let e = err(&app, &cashier, PM, "stripe_connection_token", json!([])).await;
+        assert_exact(&e, "odoo.exceptions.UserError", try_later);
+        let e = err(
+            &app,
+            &cashier,
+            PM,
+            "stripe_payment_intent",
+            json!([[stripe_method], 1]),
+        )
+        .await;
+        assert_exact(&e, "odoo.exceptions.UserError", try_later);
+        let e = err(
+            &app,
+            &cashier,
+            PM,
+            "stripe_capture_payment",
+            json!(["pi_1"]),
+        )
+        .await;
+        assert_exact(
+            &e,
+            "odoo.exceptions.ValidationError",
+            "Stripe: Could not establish the connection to the API.",
+        );
+    }
+);
 
 both!(amounts_are_rounded_as_odoos_floats_round, |app| {
     let admin = demo(&app, "admin").await;
@@ -31,6 +203,33 @@ both!(amounts_are_rounded_as_odoos_floats_round, |app| {
         assert_eq!(intent["amount"], json!(cents), "{amount}");
     }
 });
+
+both!(
+    a_capture_whose_answer_was_lost_says_the_outcome_is_unknown,
+    |app| {
+        let admin = demo(&app, "admin").await;
+        let cashier = demo(&app, "cashier").await;
+        let stripe_method = xmlid(&app, &admin, "ops_demo.payment_method_stripe").await;
+        let intent = authorized_intent(&app, &cashier, stripe_method, json!(7)).await;
+        // Stripe captures, then every answer (the retries' too) is lost on the way back.
+        fault(&app, json!({"kind": "drop_after", "count": 3})).await;
+        let e = err(
+            &app,
+            &cashier,
+            PM,
+            "stripe_capture_payment",
+            json!([intent]),
+        )
+        .await;
+        assert_exact(
+        &e,
+        "odoo.exceptions.ValidationError",
+        "Stripe: The connection was lost before Stripe answered; the capture may have been performed. Check it with stripe_payment_status before trying again.",
+    );
+        let status = ok(&app, &cashier, PM, "stripe_payment_status", json!([intent])).await;
+        assert_eq!(status["status"], json!("succeeded"), "{status}");
+    }
+);
 
 both!(concurrent_creates_cannot_share_a_serial, |app| {
     let admin = demo(&app, "admin").await;

@@ -616,10 +616,11 @@ both!(step3_paste_the_stripe_keys, |app| {
         .unwrap_err();
     assert_eq!(err["data"]["name"], json!("odoo.exceptions.AccessError"));
 
-    // The "Stripe" key button on the payment method opens the provider.
+    // The "Stripe" key button on the payment method opens the provider (for those who
+    // may read providers: administrators).
     let action = app
         .call_kw(
-            &manager,
+            &admin,
             "pos.payment.method",
             "action_stripe_key",
             json!([[app.xmlid("ops_demo.payment_method_stripe").await]]),
