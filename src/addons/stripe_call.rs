@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use serde_json::{json, Value};
 
 use crate::errors::{OdooError, OdooResult};
-use crate::orm::behaviour::{AfterCommit, Outcome};
+use crate::orm::behaviour::{AfterCommit, Outcome, Settled};
 use crate::orm::domain::{Domain, Op};
 use crate::orm::Env;
 use crate::stripe::{SecretKey, StripeClient, StripeError, StripeRequest};
@@ -65,14 +65,14 @@ impl StripeCall {
 
 #[async_trait]
 impl AfterCommit for StripeCall {
-    async fn run(self: Box<Self>) -> OdooResult<Value> {
+    async fn run(self: Box<Self>) -> OdooResult<Settled> {
         let StripeCall {
             client,
             key,
             request,
             answer,
         } = *self;
-        answer(client.send(&key, &request).await)
+        answer(client.send(&key, &request).await).map(Settled::Value)
     }
 }
 

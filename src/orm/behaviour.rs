@@ -185,7 +185,23 @@ impl Args {
 /// to Stripe): no transaction, database connection or lock is held while it runs.
 #[async_trait]
 pub trait AfterCommit: Send + fmt::Debug {
-    async fn run(self: Box<Self>) -> OdooResult<Value>;
+    async fn run(self: Box<Self>) -> OdooResult<Settled>;
+}
+
+/// What after-commit work yields: the call's result, or a short follow-up that records
+/// what it learnt (a reader's serial) in a new transaction, as the caller.
+#[derive(Debug)]
+pub enum Settled {
+    Value(Value),
+    InTransaction(Box<dyn FollowUp>),
+}
+
+/// The database part of a call that comes after its after-commit work. It runs in a
+/// transaction of its own with the caller's rights, and may run again when that
+/// transaction fails to serialize: it must be idempotent.
+#[async_trait]
+pub trait FollowUp: Send + Sync + fmt::Debug {
+    async fn run(&self, env: &Env<'_>) -> OdooResult<Value>;
 }
 
 /// What a business method returns: its result, or the work that will produce it once

@@ -24,7 +24,7 @@ pub use session_info::session_info;
 use crate::auth::users::CredentialKind;
 use crate::auth::{session, users};
 use crate::errors::{OdooError, OdooResult};
-use crate::orm::behaviour::Outcome;
+use crate::orm::behaviour::{Outcome, Settled};
 use crate::orm::{Env, UserInfo};
 use crate::services::Services;
 
@@ -301,7 +301,8 @@ async fn run(services: &Arc<Services>, call: Call, session_id: Option<&str>) -> 
     }
 }
 
-/// Runs a model call as `user` in its own transaction, then its after-commit work.
+/// Runs a model call as `user` in its own transaction, then its after-commit work, then
+/// the follow-up that work may leave, in a second transaction as `user`.
 async fn run_model_call(
     services: &Arc<Services>,
     user: Arc<UserInfo>,
@@ -315,7 +316,13 @@ async fn run_model_call(
     // Stripe is called only now, with no transaction open.
     let result = match outcome {
         Outcome::Value(v) => v,
-        Outcome::AfterCommit(work) => work.run().await?,
+        Outcome::AfterCommit(work) => match work.run().await? {
+            Settled::Value(v) => v,
+            Settled::InTransaction(follow_up) => in_transaction!(services, |tx| {
+                let env = system(services, &tx).for_user(user.clone(), context.clone())?;
+                follow_up.run(&env).await
+            })?,
+        },
     };
     Ok(Reply::value(result))
 }

@@ -1,7 +1,10 @@
 //! Odoo 18 parity of the Stripe methods (issue 8, items 20-21) and the Stripe-side
-//! findings of issue 12 (items 7, 12): answers and errors as the recorded Odoo 18
-//! returns them, amounts rounded as Odoo's floats round, one serial per method under
-//! concurrent creates, and a capture whose answer was lost.
+//! findings of issue 12 (items 6, 7, 12): answers and errors as the recorded Odoo 18
+//! returns them, amounts rounded as Odoo's floats round, a reader registered without a
+//! transaction open, one serial per method under concurrent creates, and a capture whose
+//! answer was lost.
+
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -230,6 +233,69 @@ both!(
         assert_eq!(status["status"], json!("succeeded"), "{status}");
     }
 );
+
+both!(a_slow_reader_registration_holds_no_transaction, |app| {
+    let admin = demo(&app, "admin").await;
+    let cashier = demo(&app, "cashier").await;
+    let bank = xmlid(&app, &admin, "ops_demo.journal_bank").await;
+    let method = create(
+        &app,
+        &admin,
+        PM,
+        json!({"name": "Terrace", "journal_id": bank, "payment_method_type": "terminal",
+               "use_payment_terminal": "stripe"}),
+    )
+    .await;
+    let location = ok(
+        &app,
+        &admin,
+        PM,
+        "stripe_create_location",
+        json!([[method], "Terrace", {"line1": "1 Main St", "city": "San Francisco",
+               "state": "CA", "postal_code": "94110", "country": "US"}]),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    fault(
+        &app,
+        json!({"kind": "latency", "count": 1, "latency_ms": 2500}),
+    )
+    .await;
+    let registering = {
+        let (app, admin, location) = (&app, admin.clone(), location.clone());
+        async move {
+            ok(
+                app,
+                &admin,
+                PM,
+                "stripe_register_reader",
+                json!([[method], "simulated-wpe", "Terrace", location]),
+            )
+            .await
+        }
+    };
+    let reading = async {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let started = Instant::now();
+        ok(&app, &cashier, PM, "search_read", json!([[], ["name"]])).await;
+        started.elapsed()
+    };
+    let (reader, waited) = tokio::join!(registering, reading);
+    assert!(
+        waited < Duration::from_millis(1500),
+        "a cashier waited {waited:?}"
+    );
+    let serial = reader["serial_number"]
+        .as_str()
+        .expect("a serial")
+        .to_string();
+    assert_eq!(
+        read(&app, &admin, PM, method, &["stripe_serial_number"]).await["stripe_serial_number"],
+        json!(serial)
+    );
+});
 
 both!(concurrent_creates_cannot_share_a_serial, |app| {
     let admin = demo(&app, "admin").await;
