@@ -19,7 +19,7 @@ use serde_json::{json, Map, Value};
 use tracing::Instrument;
 
 pub use call::{Call, CallNames};
-pub use session_info::session_info;
+pub use session_info::{session_info, translations};
 
 use crate::auth::users::CredentialKind;
 use crate::auth::{session, users};

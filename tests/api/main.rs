@@ -11,6 +11,7 @@ mod orm;
 mod parity_access;
 mod parity_orm;
 mod parity_pos;
+mod parity_session;
 mod parity_stripe;
 mod parity_support;
 mod setup_stripe;

@@ -2,9 +2,6 @@
 //! calls over `/web/dataset/call_kw`, built on the harness's raw HTTP only, and exact
 //! error assertions (exception name and message byte for byte).
 
-// The parity modules that use each helper arrive one commit at a time.
-#![allow(dead_code)]
-
 use serde_json::{json, Value};
 
 use crate::helpers::{split, TestApp};
