@@ -304,7 +304,8 @@ pub fn model() -> Model {
             "Adjust the amount authorized by payment terminals to add a tip after the customers left or at the end of the day.",
         ))
         .constrains("pos_config_company_payment_methods", &["payment_method_ids", "company_id"])
-        .access(Some("point_of_sale.group_pos_user"), "r")
+        .access(Some("point_of_sale.group_pos_user"), "rw")
+        .access(Some("base.group_system"), "rw")
         .access(Some("point_of_sale.group_pos_manager"), "rwcu")
         .with_magic_fields()
 }

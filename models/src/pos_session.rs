@@ -117,6 +117,5 @@ pub fn model() -> Model {
                 .help("Account payments representing aggregated and bank split payments."),
         )
         .access(Some("point_of_sale.group_pos_user"), "rwc")
-        .access(Some("point_of_sale.group_pos_manager"), "rwcu")
         .with_magic_fields()
 }
