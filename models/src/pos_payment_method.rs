@@ -81,6 +81,10 @@ pub fn model() -> Model {
             .required()
             .default(DefaultValue::Str("none")),
         )
+        // Odoo: fields.Image (binary, max 50x50).
+        .field(Field::text("image", "Image"))
+        // Odoo: computed (a QR code without amount for `qr_code` methods), not stored.
+        .field(Field::char("default_qr", "Default Qr").not_stored())
         .field(Field::boolean("is_online_payment", "Online Payment").default(DefaultValue::Bool(false)))
         .field(
             Field::char("stripe_serial_number", "Stripe Serial Number")

@@ -33,7 +33,7 @@ fn assert_acl_error(err: &Value, verb: &str, description: &str, model: &str) {
     );
 }
 
-both!(pos_user_reads_but_cannot_change_pos_models, |app| {
+both!(pos_user_reads_pos_models_and_only_edits_the_config, |app| {
     let cashier = app.login("cashier", "cashier").await;
     let shop = app.xmlid("ops_demo.pos_config_shop").await;
     let card = app.xmlid("ops_demo.payment_method_card").await;
@@ -78,17 +78,20 @@ both!(pos_user_reads_but_cannot_change_pos_models, |app| {
         let msg = err["data"]["message"].as_str().unwrap();
         assert!(msg.contains("Point of Sale / Administrator"), "{msg}");
         let id = if model == "pos.config" { shop } else { card };
-        let err = app
-            .call_kw(
-                &cashier,
-                model,
-                "write",
-                json!([[id], {"name": "Renamed"}]),
-                json!({}),
-            )
-            .await
-            .unwrap_err();
-        assert_acl_error(&err, "modify", description, model);
+        // Odoo's CSV lets POS users write a config (read, write), not a payment method.
+        if model == "pos.payment.method" {
+            let err = app
+                .call_kw(
+                    &cashier,
+                    model,
+                    "write",
+                    json!([[id], {"name": "Renamed"}]),
+                    json!({}),
+                )
+                .await
+                .unwrap_err();
+            assert_acl_error(&err, "modify", description, model);
+        }
         let err = app
             .call_kw(&cashier, model, "unlink", json!([[id]]), json!({}))
             .await
@@ -107,18 +110,41 @@ both!(pos_user_reads_but_cannot_change_pos_models, |app| {
         .await
         .unwrap();
     assert_eq!(r[0]["name"], json!("Shop"));
-    // check_access_rights agrees.
+    // check_access_rights agrees: POS users may write a config but not delete it.
+    for (operation, allowed) in [("write", true), ("unlink", false)] {
+        let r = app
+            .call_kw(
+                &cashier,
+                "pos.config",
+                "check_access_rights",
+                json!([operation]),
+                json!({"raise_exception": false}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(r, json!(allowed), "{operation}");
+    }
+    // As in Odoo, a POS user's write goes through (and can be undone).
+    app.call_kw(
+        &cashier,
+        "pos.config",
+        "write",
+        json!([[shop], {"receipt_header": "Welcome"}]),
+        json!({}),
+    )
+    .await
+    .unwrap();
     let r = app
         .call_kw(
             &cashier,
             "pos.config",
-            "check_access_rights",
-            json!(["write"]),
-            json!({"raise_exception": false}),
+            "read",
+            json!([[shop], ["receipt_header"]]),
+            json!({}),
         )
         .await
         .unwrap();
-    assert_eq!(r, json!(false));
+    assert_eq!(r[0]["receipt_header"], json!("Welcome"));
 });
 
 both!(pos_manager_creates_and_edits_pos_models, |app| {

@@ -6,6 +6,7 @@ mod stripe_contract;
 mod access;
 mod auth;
 mod cli;
+mod demo_catalogue;
 mod domains;
 mod orm;
 mod setup_stripe;
