@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use super::api::new_request_id;
+use super::request::new_request_id;
 use super::{FaultKind, Simulator};
 
 /// Most requests one queued fault may cover; a bound against typos like `count: 1e9`.

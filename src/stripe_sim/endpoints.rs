@@ -7,9 +7,9 @@
 use serde_json::{json, Map, Value};
 use sha2::{Digest as _, Sha256};
 
-use super::api::ApiRequest;
 use super::error::ApiError;
 use super::params::{self, Field, Params, Ty, EXPAND, METADATA};
+use super::request::ApiRequest;
 use super::state::{
     new_id, now, random_alnum, render_location, ActionStatus, Address, Charge, Decline, Location,
     PaymentIntent, PaymentMethod, PiStatus, PresentedCard, Reader, ReaderAction, Refund,

@@ -24,6 +24,7 @@ mod control;
 mod endpoints;
 mod error;
 mod params;
+mod request;
 mod server;
 mod state;
 
@@ -214,7 +215,7 @@ impl Simulator {
                 drop_connection: false,
             };
         }
-        let request = api::ApiRequest::parse(method, path, query, headers, &body);
+        let request = request::ApiRequest::parse(method, path, query, headers, &body);
         let fault = self.lock().next_fault();
         let mut drop_connection = false;
         match fault {
