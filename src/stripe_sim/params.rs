@@ -6,6 +6,11 @@
 //! strings; [`validate`] then checks that tree against the endpoint's [`Field`] list, producing the
 //! same error codes Stripe does (`parameter_unknown`, `parameter_missing`,
 //! `parameter_invalid_integer`). Handlers read the checked values through [`Params`].
+//!
+//! The parser is bounded: a name may nest at most [`MAX_NESTING_DEPTH`] brackets deep and a
+//! request may carry at most [`MAX_PARAMS`] pairs; beyond either the request is a 400
+//! `invalid_request_error` before anything is stored. Nothing else in it recurses, so no input
+//! can exhaust the stack, and its memory is bounded by the request body's size limit.
 
 use serde_json::{Map, Value};
 
@@ -73,6 +78,16 @@ const METADATA_MAX_KEYS: usize = 50;
 const METADATA_MAX_KEY_CHARS: usize = 40;
 const METADATA_MAX_VALUE_CHARS: usize = 500;
 
+/// Deepest bracket nesting a parameter name may have: `a[b][c]=v` nests 2 deep. Stripe's own
+/// parameters nest at most 5 deep (`line_items[0][price_data][product_data][metadata][k]`); the
+/// bound leaves room for any of them while keeping the parser's recursion shallow.
+pub(crate) const MAX_NESTING_DEPTH: usize = 16;
+/// Most `name=value` pairs one request may carry: a Stripe request with 50 metadata keys and
+/// every other field stays under 100, so this is a bound against abuse, not a feature limit.
+pub(crate) const MAX_PARAMS: usize = 1000;
+/// Longest name shown back in an error about a malformed parameter.
+const MAX_SHOWN_NAME_CHARS: usize = 100;
+
 /// One segment of a bracketed key after its name: `[key]` or `[]`.
 enum Segment {
     Key(String),
@@ -82,24 +97,50 @@ enum Segment {
 /// Parses a form body or query string into a JSON object whose leaves are strings.
 ///
 /// A key whose brackets do not close is kept whole, so it is later reported as an unknown
-/// parameter. A key used both as a scalar and as a hash or list is a 400.
+/// parameter. A key used both as a scalar and as a hash or list, a key nested deeper than
+/// [`MAX_NESTING_DEPTH`] and more than [`MAX_PARAMS`] pairs are each a 400.
 pub(crate) fn parse_form(input: &[u8]) -> Result<Map<String, Value>, ApiError> {
     let mut root = Map::new();
-    for (key, value) in form_urlencoded::parse(input) {
+    for (index, (key, value)) in form_urlencoded::parse(input).enumerate() {
+        if index >= MAX_PARAMS {
+            return Err(ApiError::invalid(format!(
+                "Too many parameters: a request may send at most {MAX_PARAMS}."
+            )));
+        }
         if key.is_empty() {
             continue;
         }
         let (name, segments) = split_key(&key);
-        let slot = root.entry(name).or_insert(Value::Null);
-        if !put(slot, &segments, value.into_owned()) {
+        if segments.len() > MAX_NESTING_DEPTH {
+            let shown = shown_name(&key);
             return Err(ApiError::invalid_param(
                 None,
-                key.clone().into_owned(),
-                format!("Invalid value for {key}: it was sent both as a single value and as a hash or list."),
+                shown.clone(),
+                format!(
+                    "Invalid parameter {shown}: it is nested {} levels deep, and parameters may nest at most {MAX_NESTING_DEPTH} levels deep.",
+                    segments.len()
+                ),
+            ));
+        }
+        let slot = root.entry(name).or_insert(Value::Null);
+        if !put(slot, &segments, value.into_owned()) {
+            let shown = shown_name(&key);
+            return Err(ApiError::invalid_param(
+                None,
+                shown.clone(),
+                format!("Invalid value for {shown}: it was sent both as a single value and as a hash or list."),
             ));
         }
     }
     Ok(root)
+}
+
+/// `key`, cut to its first [`MAX_SHOWN_NAME_CHARS`] characters for an error message.
+fn shown_name(key: &str) -> String {
+    match key.char_indices().nth(MAX_SHOWN_NAME_CHARS) {
+        Some((cut, _)) => format!("{}...", &key[..cut]),
+        None => key.to_string(),
+    }
 }
 
 /// Splits `a[b][]` into `a` and its segments; a malformed key is returned whole with no segments.

@@ -13,6 +13,8 @@ use super::api::mask_key;
 use super::params::parse_form;
 use super::{contract, FaultKind, SimConfig, SimReaderSeed, Simulator};
 
+mod form_properties;
+
 const KEY: &str = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
 const ODOO_VERSION: &str = "2019-05-16";
 const SEED_SERIAL: &str = "WSC513105011295";
