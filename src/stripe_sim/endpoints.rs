@@ -532,7 +532,7 @@ fn create_payment_intent(state: &mut State, call: &Call<'_>) -> Result<Value, Ap
     };
     apply_payment_method_options(call, &mut pi)?;
     if let Some(update) = call.params.metadata() {
-        update.apply(&mut pi.metadata);
+        update.apply(&mut pi.metadata)?;
     }
     let rendered = state.render_payment_intent(&pi, &options);
     state.payment_intents.insert(pi.id.clone(), pi);
@@ -605,7 +605,7 @@ fn update_payment_intent(state: &mut State, call: &Call<'_>, id: &str) -> Result
         pi.receipt_email = call.params.str(&["receipt_email"]).map(str::to_string);
     }
     if let Some(update) = call.params.metadata() {
-        update.apply(&mut pi.metadata);
+        update.apply(&mut pi.metadata)?;
     }
     let rendered = state.render_payment_intent(&pi, &options);
     state.payment_intents.insert(pi.id.clone(), pi);
@@ -635,6 +635,11 @@ fn capture_payment_intent(state: &mut State, call: &Call<'_>, id: &str) -> Resul
         .with_code("amount_too_large")
         .with_param("amount_to_capture"));
     }
+    // Checked before anything changes, so a refused metadata update captures nothing.
+    let mut metadata = pi.metadata.clone();
+    if let Some(update) = call.params.metadata() {
+        update.apply(&mut metadata)?;
+    }
     let charge_id = pi.latest_charge().map(str::to_string);
     if let Some(charge) = charge_id.and_then(|id| state.charges.get_mut(&id)) {
         charge.captured = true;
@@ -646,9 +651,7 @@ fn capture_payment_intent(state: &mut State, call: &Call<'_>, id: &str) -> Resul
     pi.status = PiStatus::Succeeded;
     pi.amount_received = amount;
     pi.amount_capturable = 0;
-    if let Some(update) = call.params.metadata() {
-        update.apply(&mut pi.metadata);
-    }
+    pi.metadata = metadata;
     let pi = payment_intent(state, id, "intent")?;
     Ok(state.render_payment_intent(pi, &options))
 }
@@ -770,7 +773,7 @@ fn create_refund(state: &mut State, call: &Call<'_>) -> Result<Value, ApiError> 
         balance_transaction: new_id("txn"),
     };
     if let Some(update) = call.params.metadata() {
-        update.apply(&mut refund.metadata);
+        update.apply(&mut refund.metadata)?;
     }
     let charge = state.charges.get_mut(&charge_id).expect("looked up above");
     charge.amount_refunded += amount;
@@ -857,7 +860,7 @@ fn create_reader(state: &mut State, call: &Call<'_>) -> Result<Value, ApiError> 
         last_seen_at_ms: now() * 1000,
     };
     if let Some(update) = call.params.metadata() {
-        update.apply(&mut reader.metadata);
+        update.apply(&mut reader.metadata)?;
     }
     let rendered = state.render_reader(&reader, &options);
     state.readers.push(reader);
@@ -1178,7 +1181,7 @@ fn create_location(state: &mut State, call: &Call<'_>) -> Result<Value, ApiError
         metadata: Map::new(),
     };
     if let Some(update) = call.params.metadata() {
-        update.apply(&mut location.metadata);
+        update.apply(&mut location.metadata)?;
     }
     let rendered = render_location(&location);
     state.locations.push(location);

@@ -73,10 +73,12 @@ pub(crate) const EXPAND: Field = Field::opt("expand", Ty::StrList);
 /// `metadata[...]`.
 pub(crate) const METADATA: Field = Field::opt("metadata", Ty::Metadata);
 
-/// Largest number of metadata keys, and longest key and value, that Stripe accepts.
-const METADATA_MAX_KEYS: usize = 50;
-const METADATA_MAX_KEY_CHARS: usize = 40;
-const METADATA_MAX_VALUE_CHARS: usize = 500;
+/// Largest number of metadata keys, and longest key and value, that Stripe accepts
+/// (docs.stripe.com/metadata: "up to 50 keys, with key names up to 40 characters long and values
+/// up to 500 characters long").
+pub(crate) const METADATA_MAX_KEYS: usize = 50;
+pub(crate) const METADATA_MAX_KEY_CHARS: usize = 40;
+pub(crate) const METADATA_MAX_VALUE_CHARS: usize = 500;
 
 /// Deepest bracket nesting a parameter name may have: `a[b][c]=v` nests 2 deep. Stripe's own
 /// parameters nest at most 5 deep (`line_items[0][price_data][product_data][metadata][k]`); the
@@ -341,11 +343,6 @@ fn check_type(ty: Ty, value: &Value, full: &str) -> Result<(), ApiError> {
                     "Invalid hash: {full} must be sent as {full}[key]=value"
                 )));
             };
-            if map.len() > METADATA_MAX_KEYS {
-                return Err(invalid(format!(
-                    "Invalid {full}: at most {METADATA_MAX_KEYS} keys are allowed."
-                )));
-            }
             for (key, item) in map {
                 let Some(text) = item.as_str() else {
                     return Err(ApiError::invalid_param(
@@ -354,20 +351,14 @@ fn check_type(ty: Ty, value: &Value, full: &str) -> Result<(), ApiError> {
                         format!("Invalid string: {full}[{key}] must be a single value."),
                     ));
                 };
-                if key.chars().count() > METADATA_MAX_KEY_CHARS {
-                    return Err(invalid(format!(
-                        "Invalid {full}: keys can be at most {METADATA_MAX_KEY_CHARS} characters long."
-                    )));
-                }
-                if text.chars().count() > METADATA_MAX_VALUE_CHARS {
-                    return Err(ApiError::invalid_param(
-                        None,
-                        format!("{full}[{key}]"),
-                        format!("Invalid {full}[{key}]: values can be at most {METADATA_MAX_VALUE_CHARS} characters long."),
-                    ));
-                }
+                check_metadata_entry(key, text)?;
             }
-            Ok(())
+            // Keys sent empty unset a key rather than set one.
+            let set = map
+                .values()
+                .filter(|item| item.as_str() != Some(""))
+                .count();
+            check_metadata_count(set)
         }
         Ty::Hash(sub) => match value {
             Value::Object(map) => check_types(map, sub, full),
@@ -426,6 +417,45 @@ pub(crate) fn one_of(allowed: &[&str]) -> String {
     }
 }
 
+/// Stripe's 400 for a metadata key or value over its length limit: `invalid_request_error` on
+/// param `metadata`, with Stripe's wording (quoted from its API's answers).
+fn check_metadata_entry(key: &str, value: &str) -> Result<(), ApiError> {
+    let key_chars = key.chars().count();
+    if key_chars > METADATA_MAX_KEY_CHARS {
+        return Err(ApiError::invalid_param(
+            None,
+            "metadata",
+            format!(
+                "Metadata keys can have up to {METADATA_MAX_KEY_CHARS} characters, but you passed in a key that is {key_chars} characters. Invalid key: {key}"
+            ),
+        ));
+    }
+    let value_chars = value.chars().count();
+    if value_chars > METADATA_MAX_VALUE_CHARS {
+        return Err(ApiError::invalid_param(
+            None,
+            "metadata",
+            format!(
+                "Metadata values can have up to {METADATA_MAX_VALUE_CHARS} characters, but you passed in a value that is {value_chars} characters. Invalid value: {value}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Stripe's 400 when an object would hold more than 50 metadata keys.
+fn check_metadata_count(count: usize) -> Result<(), ApiError> {
+    if count > METADATA_MAX_KEYS {
+        Err(ApiError::invalid_param(
+            None,
+            "metadata",
+            format!("Metadata can have up to {METADATA_MAX_KEYS} keys, but you've set {count}."),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// How a request changes an object's metadata.
 pub(crate) enum MetadataUpdate {
     /// `metadata=`: remove every key.
@@ -435,20 +465,25 @@ pub(crate) enum MetadataUpdate {
 }
 
 impl MetadataUpdate {
-    /// Applies the update to `metadata`.
-    pub fn apply(self, metadata: &mut Map<String, Value>) {
+    /// Applies the update to `metadata`, unless the result would hold more keys than Stripe
+    /// allows: then `metadata` is left as it was and the error is Stripe's.
+    pub fn apply(self, metadata: &mut Map<String, Value>) -> Result<(), ApiError> {
         match self {
             MetadataUpdate::Clear => metadata.clear(),
             MetadataUpdate::Merge(pairs) => {
+                let mut merged = metadata.clone();
                 for (key, value) in pairs {
                     if value.is_empty() {
-                        metadata.remove(&key);
+                        merged.remove(&key);
                     } else {
-                        metadata.insert(key, Value::String(value));
+                        merged.insert(key, Value::String(value));
                     }
                 }
+                check_metadata_count(merged.len())?;
+                *metadata = merged;
             }
         }
+        Ok(())
     }
 }
 

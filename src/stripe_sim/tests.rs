@@ -14,6 +14,7 @@ use super::params::parse_form;
 use super::{contract, FaultKind, SimConfig, SimReaderSeed, Simulator};
 
 mod form_properties;
+mod limits;
 
 const KEY: &str = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
 const ODOO_VERSION: &str = "2019-05-16";
