@@ -7,6 +7,7 @@
 use serde_json::{json, Map, Value};
 use sha2::{Digest as _, Sha256};
 
+use super::authorization;
 use super::error::ApiError;
 use super::params::{self, Field, Params, Ty, EXPAND, METADATA};
 use super::request::ApiRequest;
@@ -628,26 +629,41 @@ fn capture_payment_intent(state: &mut State, call: &Call<'_>, id: &str) -> Resul
         .params
         .int(&["amount_to_capture"])
         .unwrap_or(capturable);
-    if amount > capturable {
-        return Err(ApiError::invalid(format!(
-            "The amount to capture ({amount}) is greater than the amount capturable on this PaymentIntent ({capturable})."
-        ))
+    let charge_id = pi.latest_charge().map(str::to_string);
+    let overcapture_supported = charge_id
+        .as_deref()
+        .and_then(|id| state.charges.get(id))
+        .is_some_and(|charge| charge.overcapture_supported);
+    let limit = if overcapture_supported {
+        authorization::overcapture_limit(capturable)
+    } else {
+        capturable
+    };
+    if amount > limit {
+        // Stripe's answer, with the PaymentIntent as it stands (still requires_capture).
+        return Err(ApiError::invalid(
+            "The payment could not be captured because the requested capture amount is greater than the amount you can capture for this charge. Contact us via https://support.stripe.com/contact/ for help.",
+        )
         .with_code("amount_too_large")
-        .with_param("amount_to_capture"));
+        .with_param("amount_to_capture")
+        .with_payment_intent(state.render_payment_intent(pi, &RenderOptions::default())));
     }
     // Checked before anything changes, so a refused metadata update captures nothing.
     let mut metadata = pi.metadata.clone();
     if let Some(update) = call.params.metadata() {
         update.apply(&mut metadata)?;
     }
-    let charge_id = pi.latest_charge().map(str::to_string);
     if let Some(charge) = charge_id.and_then(|id| state.charges.get_mut(&id)) {
         charge.captured = true;
         charge.amount_captured = amount;
+        // An over-capture raises what the charge is for; amount_authorized keeps the original.
+        charge.amount = charge.amount.max(amount);
         charge.capture_before = None;
         charge.balance_transaction = Some(new_id("txn"));
     }
     let pi = payment_intent_mut(state, id)?;
+    // "Over-capturing updates the PaymentIntent amount to reflect the new total" (Stripe).
+    pi.amount = pi.amount.max(amount);
     pi.status = PiStatus::Succeeded;
     pi.amount_received = amount;
     pi.amount_capturable = 0;
@@ -1071,10 +1087,22 @@ fn present_payment_method(
             0
         };
     let captured = decline.is_none() && !manual;
+    let approved_manual = decline.is_none() && manual;
+    let overcapture_supported =
+        approved_manual && authorization::overcapture_supported(&card, manual, &pi.currency);
+    let incremental_authorization_supported = approved_manual
+        && authorization::incremental_authorization_supported(
+            &card,
+            manual,
+            pi.request_incremental_authorization_support == Some(true),
+        );
     let charge = Charge {
         id: new_id("ch"),
         created,
         amount: total,
+        amount_authorized: total,
+        overcapture_supported,
+        incremental_authorization_supported,
         amount_captured: if captured { total } else { 0 },
         amount_refunded: 0,
         captured,

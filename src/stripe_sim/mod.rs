@@ -20,6 +20,7 @@
 //! without awaiting, so two requests with the same idempotency key can never both execute.
 
 mod api;
+mod authorization;
 mod control;
 mod endpoints;
 mod error;

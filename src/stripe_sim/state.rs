@@ -17,6 +17,11 @@ use super::{FaultKind, SimConfig};
 const IDEMPOTENCY_TTL_SECONDS: i64 = 24 * 3600;
 /// Store size from which expired idempotent results are purged.
 const IDEMPOTENCY_PURGE_THRESHOLD: usize = 10_000;
+/// The simulated account's country and merchant category code. 5812 ("eating places and
+/// restaurants") is one of the categories Stripe lets collect on-receipt tips by over-capture.
+pub(crate) const ACCOUNT_COUNTRY: &str = "US";
+pub(crate) const ACCOUNT_MCC: &str = "5812";
+
 /// Most requests the log keeps; a long-running standalone simulator must not grow without bound.
 const REQUEST_LOG_CAPACITY: usize = 10_000;
 
@@ -284,7 +289,15 @@ pub(crate) struct PaymentMethod {
 pub(crate) struct Charge {
     pub id: String,
     pub created: i64,
+    /// What the charge is for: the authorized amount, or more once over-captured for a tip.
     pub amount: i64,
+    /// What the card's issuer authorized (`payment_method_details.*.amount_authorized`).
+    pub amount_authorized: i64,
+    /// Whether a capture may exceed the authorized amount (on-receipt tips, US only).
+    pub overcapture_supported: bool,
+    /// Whether the authorization may be incremented (asked for with
+    /// `request_incremental_authorization_support`).
+    pub incremental_authorization_supported: bool,
     pub amount_captured: i64,
     pub amount_refunded: i64,
     pub captured: bool,
@@ -733,7 +746,7 @@ impl State {
         let name = &self.config.account_name;
         json!({
             "business_profile": {
-                "mcc": "5812",
+                "mcc": ACCOUNT_MCC,
                 "name": name,
                 "product_description": null,
                 "support_address": null,
@@ -745,7 +758,7 @@ impl State {
             "business_type": "company",
             "capabilities": { "card_payments": "active", "transfers": "active" },
             "charges_enabled": true,
-            "country": "US",
+            "country": ACCOUNT_COUNTRY,
             "created": self.account_created,
             "default_currency": "usd",
             "details_submitted": true,
@@ -867,7 +880,7 @@ fn render_payment_method_details(charge: &Charge) -> Value {
     let card = &charge.card;
     let approved = charge.decline.is_none();
     let mut details = json!({
-        "amount_authorized": if approved { Some(charge.amount) } else { None },
+        "amount_authorized": if approved { Some(charge.amount_authorized) } else { None },
         "brand": card.brand,
         "cardholder_name": null,
         "country": card.country,
@@ -877,11 +890,11 @@ fn render_payment_method_details(charge: &Charge) -> Value {
         "fingerprint": card.fingerprint,
         "funding": card.funding,
         "generated_card": null,
-        "incremental_authorization_supported": false,
+        "incremental_authorization_supported": charge.incremental_authorization_supported,
         "last4": card.last4,
         "network": card.brand,
         "offline": null,
-        "overcapture_supported": false,
+        "overcapture_supported": charge.overcapture_supported,
         "read_method": "contact_emv",
         "receipt": render_receipt(card, approved),
     });
