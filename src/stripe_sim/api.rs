@@ -172,7 +172,7 @@ fn respond(state: &mut State, request: &ApiRequest) -> Reply {
             request_id: request.request_id.clone(),
             stored_at: now(),
         };
-        state.store_idempotent_result(api_key, key.to_string(), stored);
+        state.store_idempotent_result(&api_key, key, stored);
     }
     Reply {
         status,
@@ -190,11 +190,7 @@ fn authenticate(state: &State, credentials: &Credentials) -> Result<String, ApiE
         )
         .with_status(401));
     };
-    let well_formed = ["sk_test_", "rk_test_"].iter().any(|prefix| {
-        key.strip_prefix(prefix).is_some_and(|rest| {
-            !rest.is_empty() && rest.bytes().all(|byte| byte.is_ascii_alphanumeric())
-        })
-    });
+    let well_formed = is_well_formed_test_key(key);
     let accepted = state.config.accepted_keys.is_empty()
         || state
             .config
@@ -209,6 +205,15 @@ fn authenticate(state: &State, credentials: &Credentials) -> Result<String, ApiE
                 .with_status(401),
         )
     }
+}
+
+/// A test-mode secret or restricted key: `sk_test_` or `rk_test_`, then letters and digits.
+pub(crate) fn is_well_formed_test_key(key: &str) -> bool {
+    ["sk_test_", "rk_test_"].iter().any(|prefix| {
+        key.strip_prefix(prefix).is_some_and(|rest| {
+            !rest.is_empty() && rest.bytes().all(|byte| byte.is_ascii_alphanumeric())
+        })
+    })
 }
 
 /// `sk_test_****abcd`: the first eight characters and the last four, never more.

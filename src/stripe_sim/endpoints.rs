@@ -874,12 +874,13 @@ fn create_reader(state: &mut State, call: &Call<'_>) -> Result<Value, ApiError> 
         metadata: Map::new(),
         action: None,
         last_seen_at_ms: now() * 1000,
+        seeded: false,
     };
     if let Some(update) = call.params.metadata() {
         update.apply(&mut reader.metadata)?;
     }
     let rendered = state.render_reader(&reader, &options);
-    state.readers.push(reader);
+    state.add_reader(reader);
     Ok(rendered)
 }
 
@@ -1207,12 +1208,13 @@ fn create_location(state: &mut State, call: &Call<'_>) -> Result<Value, ApiError
             .str(&["configuration_overrides"])
             .map(str::to_string),
         metadata: Map::new(),
+        seeded: false,
     };
     if let Some(update) = call.params.metadata() {
         update.apply(&mut location.metadata)?;
     }
     let rendered = render_location(&location);
-    state.locations.push(location);
+    state.add_location(location);
     Ok(rendered)
 }
 

@@ -5,18 +5,17 @@
 //! key set follow the example objects in Stripe's fixtures (`fixtures-terminal.json`), so clients
 //! written against real responses see the same shape.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 use serde_json::{json, Map, Value};
 
+use super::store::{RequestLog, Store};
 use super::{FaultKind, SimConfig};
 
 /// How long idempotent results are replayed, as at Stripe.
 const IDEMPOTENCY_TTL_SECONDS: i64 = 24 * 3600;
-/// Store size from which expired idempotent results are purged.
-const IDEMPOTENCY_PURGE_THRESHOLD: usize = 10_000;
 /// The simulated account's country and merchant category code. 5812 ("eating places and
 /// restaurants") is one of the categories Stripe lets collect on-receipt tips by over-capture.
 pub(crate) const ACCOUNT_COUNTRY: &str = "US";
@@ -31,17 +30,19 @@ pub(crate) struct State {
     pub config: SimConfig,
     pub account_id: String,
     pub account_created: i64,
-    pub payment_intents: HashMap<String, PaymentIntent>,
-    pub charges: HashMap<String, Charge>,
-    pub refunds: HashMap<String, Refund>,
-    pub payment_methods: HashMap<String, PaymentMethod>,
-    /// Readers and locations in creation order (lists show them newest first).
+    /// Test objects, each kind bounded by `config.limits.max_objects` (oldest evicted first).
+    pub payment_intents: Store<PaymentIntent>,
+    pub charges: Store<Charge>,
+    pub refunds: Store<Refund>,
+    pub payment_methods: Store<PaymentMethod>,
+    /// Readers and locations in creation order (lists show them newest first). Those created
+    /// by requests are bounded like the other kinds; the seeded ones are never evicted.
     pub readers: Vec<Reader>,
     pub locations: Vec<Location>,
-    /// Stored results of POSTs sent with an `Idempotency-Key`, by (API key, idempotency key).
-    idempotency: HashMap<(String, String), StoredResponse>,
+    /// Stored results of POSTs sent with an `Idempotency-Key`, by API key and idempotency key.
+    idempotency: Store<StoredResponse>,
     pub faults: VecDeque<QueuedFault>,
-    pub requests: Vec<Value>,
+    pub requests: RequestLog,
     /// PaymentIntents ever created; unlike the map's size it survives nothing being deleted, and
     /// states plainly what tests mean by "exactly one PaymentIntent".
     pub payment_intents_created: usize,
@@ -63,6 +64,7 @@ impl State {
             },
             configuration_overrides: None,
             metadata: Map::new(),
+            seeded: true,
         };
         let readers = config
             .readers
@@ -78,21 +80,23 @@ impl State {
                 metadata: Map::new(),
                 action: None,
                 last_seen_at_ms: now * 1000,
+                seeded: true,
             })
             .collect();
+        let limits = config.limits;
         State {
             config,
             account_id: format!("acct_{}", random_alnum(16)),
             account_created: now,
-            payment_intents: HashMap::new(),
-            charges: HashMap::new(),
-            refunds: HashMap::new(),
-            payment_methods: HashMap::new(),
+            payment_intents: Store::new(limits.max_objects),
+            charges: Store::new(limits.max_objects),
+            refunds: Store::new(limits.max_objects),
+            payment_methods: Store::new(limits.max_objects),
             readers,
             locations: vec![default_location],
-            idempotency: HashMap::new(),
+            idempotency: Store::new(limits.max_objects),
             faults: VecDeque::new(),
-            requests: Vec::new(),
+            requests: RequestLog::new(limits.request_log_bytes, REQUEST_LOG_CAPACITY),
             payment_intents_created: 0,
         }
     }
@@ -108,35 +112,96 @@ impl State {
         Some(kind)
     }
 
-    /// The stored result for `key` under `api_key`, unless it has expired.
+    /// The stored result for `key` under `api_key`, unless it has expired (or was evicted).
     pub fn idempotent_result(&self, api_key: &str, key: &str) -> Option<&StoredResponse> {
         self.idempotency
-            .get(&(api_key.to_string(), key.to_string()))
+            .get(&idempotency_id(api_key, key))
             .filter(|stored| now() - stored.stored_at < IDEMPOTENCY_TTL_SECONDS)
     }
 
-    /// Stores a result for replay, forgetting expired ones once the store grows large.
-    pub fn store_idempotent_result(
-        &mut self,
-        api_key: String,
-        key: String,
-        stored: StoredResponse,
-    ) {
-        if self.idempotency.len() >= IDEMPOTENCY_PURGE_THRESHOLD {
-            let now = now();
-            self.idempotency
-                .retain(|_, stored| now - stored.stored_at < IDEMPOTENCY_TTL_SECONDS);
-        }
-        self.idempotency.insert((api_key, key), stored);
+    /// Stores a result for replay; beyond the bound the oldest stored result is forgotten.
+    pub fn store_idempotent_result(&mut self, api_key: &str, key: &str, stored: StoredResponse) {
+        self.idempotency
+            .insert(idempotency_id(api_key, key), stored);
     }
 
-    /// Appends to the request log, dropping the oldest entries beyond its capacity.
+    /// Stored idempotent results (for the control endpoint's counts).
+    pub fn idempotent_result_count(&self) -> usize {
+        self.idempotency.len()
+    }
+
+    /// Appends to the request log, dropping the oldest entries beyond its byte budget.
     pub fn log_request(&mut self, entry: Value) {
-        if self.requests.len() >= REQUEST_LOG_CAPACITY {
-            let excess = self.requests.len() + 1 - REQUEST_LOG_CAPACITY;
-            self.requests.drain(..excess);
-        }
         self.requests.push(entry);
+    }
+
+    /// Adds a reader created by a request, evicting the oldest such reader beyond the bound.
+    pub fn add_reader(&mut self, reader: Reader) {
+        let created = self.readers.iter().filter(|reader| !reader.seeded).count();
+        if created >= self.config.limits.max_objects {
+            if let Some(oldest) = self.readers.iter().position(|reader| !reader.seeded) {
+                self.readers.remove(oldest);
+            }
+        }
+        self.readers.push(reader);
+    }
+
+    /// Adds a location created by a request, evicting the oldest such location beyond the bound.
+    pub fn add_location(&mut self, location: Location) {
+        let created = self
+            .locations
+            .iter()
+            .filter(|location| !location.seeded)
+            .count();
+        if created >= self.config.limits.max_objects {
+            if let Some(oldest) = self.locations.iter().position(|location| !location.seeded) {
+                self.locations.remove(oldest);
+            }
+        }
+        self.locations.push(location);
+    }
+
+    /// An estimate of the bytes the state holds that grow with what clients send: metadata of
+    /// every object, stored idempotent responses and the request log. It is what the bounds
+    /// bound; the fixed-size parts of each object add a few hundred bytes apiece.
+    pub fn retained_bytes(&self) -> usize {
+        fn metadata_bytes(metadata: &Map<String, Value>) -> usize {
+            metadata
+                .iter()
+                .map(|(key, value)| key.len() + value.as_str().map_or(0, str::len))
+                .sum()
+        }
+        let metadata = self
+            .payment_intents
+            .values()
+            .map(|pi| metadata_bytes(&pi.metadata))
+            .chain(
+                self.charges
+                    .values()
+                    .map(|charge| metadata_bytes(&charge.metadata)),
+            )
+            .chain(
+                self.refunds
+                    .values()
+                    .map(|refund| metadata_bytes(&refund.metadata)),
+            )
+            .chain(
+                self.readers
+                    .iter()
+                    .map(|reader| metadata_bytes(&reader.metadata)),
+            )
+            .chain(
+                self.locations
+                    .iter()
+                    .map(|location| metadata_bytes(&location.metadata)),
+            )
+            .sum::<usize>();
+        let idempotent: usize = self
+            .idempotency
+            .values()
+            .map(|stored| stored.body.len() + stored.params.to_string().len())
+            .sum();
+        metadata + idempotent + self.requests.bytes()
     }
 
     pub fn reader_index(&self, id: &str) -> Option<usize> {
@@ -146,6 +211,12 @@ impl State {
     pub fn location(&self, id: &str) -> Option<&Location> {
         self.locations.iter().find(|location| location.id == id)
     }
+}
+
+/// The key of a stored idempotent result. Accepted API keys are letters, digits and
+/// underscores, so a NUL between the two keeps any two pairs apart.
+fn idempotency_id(api_key: &str, key: &str) -> String {
+    format!("{api_key}\u{0}{key}")
 }
 
 /// A fault waiting in the queue, with how many more requests it applies to.
@@ -369,6 +440,8 @@ pub(crate) struct Location {
     pub address: Address,
     pub configuration_overrides: Option<String>,
     pub metadata: Map<String, Value>,
+    /// Set up with the simulator (not by a request), hence never evicted.
+    pub seeded: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -382,6 +455,8 @@ pub(crate) struct Reader {
     pub metadata: Map<String, Value>,
     pub action: Option<ReaderAction>,
     pub last_seen_at_ms: i64,
+    /// Set up with the simulator (not by a request), hence never evicted.
+    pub seeded: bool,
 }
 
 impl Reader {

@@ -16,6 +16,7 @@ use super::{contract, FaultKind, SimConfig, SimReaderSeed, Simulator};
 mod form_properties;
 mod limits;
 mod overcapture;
+mod safety;
 
 const KEY: &str = "sk_test_4eC39HqLyjWDarjtT1zdp7dc";
 const ODOO_VERSION: &str = "2019-05-16";
@@ -1464,6 +1465,7 @@ async fn latency_drop_and_reset_faults() {
     };
     let dropped = simulator
         .handle_or_drop(
+            None,
             &Method::POST,
             "/v1/payment_intents",
             None,
@@ -1480,6 +1482,7 @@ async fn latency_drop_and_reset_faults() {
     keyed.insert("idempotency-key", HeaderValue::from_static("lost-response"));
     let dropped = simulator
         .handle_or_drop(
+            None,
             &Method::POST,
             "/v1/payment_intents",
             None,
@@ -1491,6 +1494,7 @@ async fn latency_drop_and_reset_faults() {
     assert_eq!(simulator.payment_intent_count(), 1);
     let retried = simulator
         .handle_or_drop(
+            None,
             &Method::POST,
             "/v1/payment_intents",
             None,
