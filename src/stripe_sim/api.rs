@@ -87,6 +87,10 @@ fn build_response(request: &ApiRequest, reply: Reply) -> http::Response<String> 
     if reply.replayed {
         builder = builder.header("Idempotent-Replayed", "true");
     }
+    if reply.status == 401 {
+        // Stripe names its scheme on every 401, as HTTP asks.
+        builder = builder.header(http::header::WWW_AUTHENTICATE, "Basic realm=\"Stripe\"");
+    }
     builder
         .body(reply.body)
         .expect("status and headers are valid by construction")

@@ -364,6 +364,10 @@ async fn accepted_keys_are_set_by_control_and_others_get_stripes_401() {
             &[("authorization", &format!("Bearer {other}"))],
         )
         .await;
+    assert_eq!(
+        refused.header("www-authenticate"),
+        Some("Basic realm=\"Stripe\"")
+    );
     let error = refused.expect_error(401, None);
     assert_eq!(error["type"], "invalid_request_error");
     assert_eq!(
