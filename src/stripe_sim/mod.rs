@@ -35,6 +35,7 @@ mod control;
 mod endpoints;
 mod error;
 mod params;
+mod render;
 mod request;
 mod server;
 mod state;
