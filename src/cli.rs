@@ -117,8 +117,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::LoadFixtures { files } => {
             let db = crate::startup::prepare_database(&settings).await?;
-            let services =
-                crate::services::Services::new(settings, db.clone(), String::new(), None)?;
+            let services = crate::startup::offline_services(settings, db.clone())?;
             let n = crate::fixtures::load_paths(&services, &db, &files).await?;
             tracing::info!(records = n, "fixtures loaded");
             Ok(())
@@ -130,10 +129,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             name,
         }) => {
             let db = crate::startup::prepare_database(&settings).await?;
-            let services =
-                crate::services::Services::new(settings, db.clone(), String::new(), None)?;
+            let services = crate::startup::offline_services(settings, db.clone())?;
             let tx = db.begin().await?;
-            let env = crate::auth::users::system_env(&tx, &services);
+            let env = crate::orm::Env::system(&tx, services.registry, &services);
             let mut group_ids = Vec::new();
             for g in groups.split(',').map(str::trim).filter(|g| !g.is_empty()) {
                 group_ids.push(

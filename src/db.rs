@@ -8,8 +8,11 @@ use sea_orm::{
     SqlxSqliteConnector,
 };
 
+use std::sync::LazyLock;
+
+use models::Constraint;
+
 use crate::errors::OdooError;
-use crate::orm::registry::registry;
 
 /// Opens the database. SQLite files get WAL mode, a busy timeout, foreign keys and
 /// case-sensitive LIKE (Odoo's `like` is case-sensitive); their directory is created.
@@ -50,12 +53,60 @@ pub fn is_sqlite(db: &DatabaseConnection) -> bool {
     db.get_database_backend() == DbBackend::Sqlite
 }
 
+impl From<DbErr> for OdooError {
+    fn from(e: DbErr) -> Self {
+        map_db_error(e)
+    }
+}
+
+/// Each declared unique constraint: the names the database gives its violation
+/// (the index name on PostgreSQL, `table.column, ...` on SQLite) and its message.
+struct UniqueConstraint {
+    index: String,
+    sqlite_columns: String,
+    message: &'static str,
+}
+
+static UNIQUE_CONSTRAINTS: LazyLock<Vec<UniqueConstraint>> = LazyLock::new(|| {
+    let mut out = Vec::new();
+    for model in models::all() {
+        for c in &model.constraints {
+            let Constraint::SqlUnique {
+                name,
+                fields,
+                message,
+            } = c;
+            out.push(UniqueConstraint {
+                index: format!("{}_{}", model.table, name),
+                sqlite_columns: fields
+                    .iter()
+                    .map(|f| format!("{}.{}", model.table, f))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                message,
+            });
+        }
+    }
+    out
+});
+
+/// The declared message of the unique constraint a database error names.
+fn unique_constraint_message(error_text: &str) -> Option<&'static str> {
+    UNIQUE_CONSTRAINTS
+        .iter()
+        .find(|c| {
+            error_text.contains(&format!("\"{}\"", c.index))
+                || error_text.contains(&format!("failed: {}", c.sqlite_columns))
+        })
+        .map(|c| c.message)
+}
+
 /// Turns constraint violations into Odoo's `ValidationError`; everything else is internal.
 pub fn map_db_error(e: DbErr) -> OdooError {
     let text = e.to_string();
     let lower = text.to_lowercase();
     if lower.contains("unique constraint") || lower.contains("duplicate key") {
-        if let Some(message) = registry().unique_constraint_message(&text) {
+        if let Some(message) = unique_constraint_message(&text) {
             return OdooError::ValidationError(message.to_string());
         }
         return OdooError::ValidationError(

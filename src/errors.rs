@@ -75,9 +75,3 @@ impl OdooError {
         OdooError::Internal(e.to_string())
     }
 }
-
-impl From<sea_orm::DbErr> for OdooError {
-    fn from(e: sea_orm::DbErr) -> Self {
-        crate::db::map_db_error(e)
-    }
-}

@@ -14,9 +14,7 @@ use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use crate::auth::users::system_env;
 use crate::errors::{OdooError, OdooResult};
-use crate::orm::engine::model_of;
 use crate::orm::Env;
 use crate::services::Services;
 
@@ -55,7 +53,7 @@ pub async fn load_paths(
         }
     }
     let tx = db.begin().await?;
-    let env = system_env(&tx, services);
+    let env = Env::system(&tx, services.registry, services);
     let mut count = 0;
     for f in &files {
         let text =
@@ -89,7 +87,7 @@ async fn resolve(
     model: &str,
     values: &Map<String, Value>,
 ) -> OdooResult<Map<String, Value>> {
-    let m = model_of(model)?;
+    let m = env.model(model)?;
     let mut out = Map::new();
     for (k, v) in values {
         let field = m.get_field(k).ok_or_else(|| {
@@ -131,7 +129,7 @@ async fn load_record(env: &Env<'_>, rec: &FixtureRecord) -> OdooResult<()> {
     let ctx = env.with_context("active_test", json!(false));
     match env.xmlid_lookup(&rec.id).await? {
         Some((model, id))
-            if model == rec.model && !ctx.existing(model_of(&model)?, &[id]).await?.is_empty() =>
+            if model == rec.model && !ctx.existing(env.model(&model)?, &[id]).await?.is_empty() =>
         {
             values.remove("password");
             ctx.write(&rec.model, &[id], values).await

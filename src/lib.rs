@@ -11,7 +11,6 @@ pub mod http;
 pub mod metadata;
 pub mod money;
 pub mod orm;
-pub mod pos_stripe;
 pub mod rpc;
 pub mod services;
 pub mod settings;

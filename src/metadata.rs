@@ -4,8 +4,7 @@
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
-use crate::orm::engine::row_id;
-use crate::orm::registry::registry;
+use crate::orm::{row_id, Registry};
 
 async fn count(tx: &impl ConnectionTrait, table: &str) -> anyhow::Result<i64> {
     let q = Query::select()
@@ -20,8 +19,7 @@ async fn count(tx: &impl ConnectionTrait, table: &str) -> anyhow::Result<i64> {
 }
 
 /// Rewrites the metadata rows when they do not match the declarations.
-pub async fn sync(db: &DatabaseConnection) -> anyhow::Result<()> {
-    let reg = registry();
+pub async fn sync(db: &DatabaseConnection, reg: &Registry) -> anyhow::Result<()> {
     let models: Vec<_> = reg.names().iter().filter_map(|n| reg.get(n)).collect();
     let field_total: usize = models.iter().map(|m| m.fields.len()).sum();
     let tx = db.begin().await?;

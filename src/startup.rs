@@ -27,8 +27,17 @@ pub struct Application {
 pub async fn prepare_database(settings: &Settings) -> anyhow::Result<sea_orm::DatabaseConnection> {
     let db = crate::db::connect(&settings.database_url).await?;
     migrations::Migrator::up(&db, None).await?;
-    crate::metadata::sync(&db).await?;
+    crate::metadata::sync(&db, crate::addons::registry()).await?;
     Ok(db)
+}
+
+/// The services of a command that works on the database without serving (fixtures,
+/// users): no Stripe simulator.
+pub fn offline_services(
+    settings: Settings,
+    db: sea_orm::DatabaseConnection,
+) -> anyhow::Result<Services> {
+    Services::new(settings, db, crate::addons::registry(), String::new(), None)
 }
 
 /// The Stripe simulator's configuration from the settings: accepted keys, control token and
@@ -70,6 +79,7 @@ impl Application {
         let services = Arc::new(Services::new(
             settings,
             db.clone(),
+            crate::addons::registry(),
             stripe_base_url,
             simulator,
         )?);

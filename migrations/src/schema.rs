@@ -115,7 +115,7 @@ pub fn create_statements(models: &[Model], backend: DbBackend) -> Vec<String> {
             .filter(|f| f.has_column() && f.name != "id")
         {
             let mut col = column_def(field, backend);
-            if field.required && field.compute.is_none() {
+            if field.required && !field.computed {
                 col.not_null();
             }
             table.col(&mut col);
@@ -153,7 +153,8 @@ pub fn create_statements(models: &[Model], backend: DbBackend) -> Vec<String> {
         out.push(build(&table, backend));
 
         for constraint in &model.constraints {
-            if let Constraint::SqlUnique { name, fields, .. } = constraint {
+            let Constraint::SqlUnique { name, fields, .. } = constraint;
+            {
                 let mut idx = Index::create();
                 idx.name(format!("{}_{}", model.table, name))
                     .table(Alias::new(model.table.as_str()))

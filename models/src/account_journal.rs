@@ -43,7 +43,6 @@ pub fn model() -> Model {
                 .index(),
         )
         .sql_unique("code_company_uniq", &["company_id", "code"], "Journal codes must be unique per company.")
-        .constrains("journal_type_used_by_payment_method", &["type"])
         .access(Some("base.group_user"), "r")
         .access(Some("base.group_system"), "rwcu")
         .with_magic_fields()

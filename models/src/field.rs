@@ -102,8 +102,6 @@ pub enum DefaultValue {
     Now,
     /// A record given by external id, `module.name`.
     XmlId(&'static str),
-    /// Computed by a named hook in the server's addon code.
-    Hook(&'static str),
 }
 
 /// One field of a model.
@@ -122,8 +120,9 @@ pub struct Field {
     /// External id of the group a user needs to see or touch the field.
     pub groups: Option<&'static str>,
     pub default: DefaultValue,
-    /// Name of the compute hook; stored computes are recomputed on every create/write.
-    pub compute: Option<&'static str>,
+    /// Computed by the model's behaviour (the server's `addons`), which must provide
+    /// a compute for it; stored computes are recomputed on every create/write.
+    pub computed: bool,
     /// Dotted path this field mirrors (`pos_config_id.payment_method_ids`).
     pub related: Option<&'static str>,
     /// Create a database index on the column.
@@ -146,7 +145,7 @@ impl Field {
             copy,
             groups: None,
             default: DefaultValue::None,
-            compute: None,
+            computed: false,
             related: None,
             index: false,
             write_only: false,
@@ -268,9 +267,10 @@ impl Field {
         }
         self
     }
-    /// A computed field; `store` says whether its value is kept in the table.
-    pub fn compute(mut self, hook: &'static str, store: bool) -> Field {
-        self.compute = Some(hook);
+    /// A computed field; `store` says whether its value is kept in the table. The
+    /// model's behaviour provides the compute (checked when the registry is built).
+    pub fn computed(mut self, store: bool) -> Field {
+        self.computed = true;
         self.store = store;
         self.readonly = true;
         self.copy = false;

@@ -76,19 +76,13 @@ pub fn ir_model_data() -> Model {
         )
         .field(Field::char("model", "Model Name").required())
         .field(Field::integer("res_id", "Record ID"))
-        .field(
-            Field::char("complete_name", "Complete ID")
-                .compute("ir_model_data_complete_name", false),
-        )
+        .field(Field::char("complete_name", "Complete ID").computed(false))
         .field(Field::boolean("noupdate", "Non Updatable").default(DefaultValue::Bool(false)))
         .sql_unique(
             "name_nospaces",
             &["module", "name"],
             "You cannot have multiple records with the same external ID",
         )
-        .method("check_object_reference", MethodKind::Model)
-        .method("xmlid_to_res_id", MethodKind::Model)
-        .method("xmlid_to_res_model_res_id", MethodKind::Model)
         .access(Some("base.group_user"), "r")
         .access(Some("base.group_system"), "rwcu")
         .with_magic_fields()
@@ -109,7 +103,6 @@ pub fn ir_model_access() -> Model {
         .field(Field::boolean("perm_create", "Create Access"))
         .field(Field::boolean("perm_unlink", "Delete Access"))
         .field(Field::boolean("active", "Active").default(DefaultValue::Bool(true)))
-        .method("check", MethodKind::Model)
         .access(Some("base.group_user"), "r")
         .with_magic_fields()
 }

@@ -21,12 +21,12 @@ pub mod res_partner;
 pub mod res_users;
 
 pub use field::{DefaultValue, Field, FieldType, OnDelete};
-pub use model::{access, Access, Constraint, Method, MethodKind, Model};
+pub use model::{access, Access, Constraint, Model};
 
 /// What each model file imports.
 pub mod prelude {
     pub use crate::field::{DefaultValue, Field, FieldType, OnDelete};
-    pub use crate::model::{Constraint, MethodKind, Model};
+    pub use crate::model::{Constraint, Model};
 }
 
 /// Every model the server knows, in dependency order (a model's many2one targets

@@ -1,5 +1,6 @@
-//! Model declarations: name, table, ordering, access rights, constraints and the
-//! RPC methods a model exposes beyond the generic ORM ones.
+//! Model declarations: name, table, ordering, access rights and SQL constraints.
+//! What a model does beyond that (computes, checks, business methods) is its
+//! behaviour, declared next to the code that implements it in the server.
 
 use crate::field::{DefaultValue, Field};
 
@@ -25,7 +26,7 @@ pub fn access(group: Option<&'static str>, perms: &str) -> Access {
     }
 }
 
-/// A declarative constraint; the engine checks it after every create and write.
+/// A declarative constraint the database enforces.
 #[derive(Clone, Debug)]
 pub enum Constraint {
     /// A database UNIQUE index over `fields` (Odoo's `_sql_constraints`).
@@ -34,26 +35,6 @@ pub enum Constraint {
         fields: Vec<&'static str>,
         message: &'static str,
     },
-    /// A Python-style `@api.constrains` rule, implemented by the named hook in the
-    /// server's addon code and triggered when one of `fields` changes.
-    Check {
-        hook: &'static str,
-        fields: Vec<&'static str>,
-    },
-}
-
-/// Whether an RPC method takes record ids as its first argument.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MethodKind {
-    Record,
-    Model,
-}
-
-/// A business method callable over RPC.
-#[derive(Clone, Debug)]
-pub struct Method {
-    pub name: &'static str,
-    pub kind: MethodKind,
 }
 
 /// A model: what `_name`, `_description`, `_order`, `_rec_name`, `_transient` and the
@@ -71,7 +52,6 @@ pub struct Model {
     pub fields: Vec<Field>,
     pub access: Vec<Access>,
     pub constraints: Vec<Constraint>,
-    pub methods: Vec<Method>,
 }
 
 impl Model {
@@ -87,7 +67,6 @@ impl Model {
             fields: Vec::new(),
             access: Vec::new(),
             constraints: Vec::new(),
-            methods: Vec::new(),
         }
     }
     pub fn order(mut self, order: &'static str) -> Model {
@@ -127,24 +106,13 @@ impl Model {
         });
         self
     }
-    pub fn constrains(mut self, hook: &'static str, fields: &[&'static str]) -> Model {
-        self.constraints.push(Constraint::Check {
-            hook,
-            fields: fields.to_vec(),
-        });
-        self
-    }
-    pub fn method(mut self, name: &'static str, kind: MethodKind) -> Model {
-        self.methods.push(Method { name, kind });
-        self
-    }
 
     /// Adds the fields every Odoo model has: `id`, `display_name` and the four
     /// log-access fields.
     pub fn with_magic_fields(mut self) -> Model {
         let mut magic = vec![
             Field::integer("id", "ID").readonly(),
-            Field::char("display_name", "Display Name").compute("display_name", false),
+            Field::char("display_name", "Display Name").computed(false),
             Field::many2one("create_uid", "Created by", "res.users").readonly(),
             Field::datetime("create_date", "Created on").readonly(),
             Field::many2one("write_uid", "Last Updated by", "res.users").readonly(),
@@ -165,9 +133,5 @@ impl Model {
 
     pub fn has_field(&self, name: &str) -> bool {
         self.get_field(name).is_some()
-    }
-
-    pub fn get_method(&self, name: &str) -> Option<&Method> {
-        self.methods.iter().find(|m| m.name == name)
     }
 }

@@ -37,8 +37,6 @@ pub fn model() -> Model {
         .field(Field::char("stripe_webhook_secret", "Webhook Signing Secret").groups("base.group_system").help(
             "If a webhook is enabled on your Stripe account, this signing secret must be set to authenticate the messages sent from Stripe to Odoo.",
         ))
-        .constrains("stripe_key_formats", &["stripe_secret_key", "stripe_publishable_key"])
-        .method("stripe_verify_keys", MethodKind::Record)
         .access(Some("base.group_user"), "r")
         .access(Some("base.group_system"), "rwcu")
         .with_magic_fields()

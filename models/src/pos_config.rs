@@ -13,7 +13,7 @@ pub fn model() -> Model {
         )
         .field(
             Field::many2one("currency_id", "Currency", "res.currency")
-                .compute("pos_config_currency", false),
+                .computed(false),
         )
         .field(
             Field::many2one("company_id", "Company", "res.company")
@@ -28,15 +28,14 @@ pub fn model() -> Model {
                 "pos_config_pos_payment_method_rel",
                 "pos_config_id",
                 "pos_payment_method_id",
-            )
-            .default(DefaultValue::Hook("pos_config_default_payment_methods")),
+            ),
         )
         .field(Field::boolean("set_tip_after_payment", "Set Tip After Payment").help(
             "Adjust the amount authorized by payment terminals to add a tip after the customers left or at the end of the day.",
         ))
         .field(Field::boolean("iface_tipproduct", "Product tips"))
         .field(Field::one2many("session_ids", "Sessions", "pos.session", "config_id"))
-        .field(Field::many2one("current_session_id", "Current Session", "pos.session").compute("pos_config_current_session", false))
+        .field(Field::many2one("current_session_id", "Current Session", "pos.session").computed(false))
         .field(
             Field::selection(
                 "current_session_state",
@@ -48,9 +47,8 @@ pub fn model() -> Model {
                     ("closed", "Closed & Posted"),
                 ],
             )
-            .compute("pos_config_current_session_state", false),
+            .computed(false),
         )
-        .constrains("pos_config_company_payment_methods", &["payment_method_ids", "company_id"])
         .access(Some("point_of_sale.group_pos_user"), "r")
         .access(Some("point_of_sale.group_pos_manager"), "rwcu")
         .with_magic_fields()

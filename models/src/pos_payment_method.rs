@@ -29,7 +29,7 @@ pub fn model() -> Model {
                 .ondelete(OnDelete::Restrict)
                 .help("Leave empty to use the default account from the company setting.\nOverrides the company's receivable account (for Point of Sale) used in the journal entries."),
         )
-        .field(Field::boolean("is_cash_count", "Cash").compute("payment_method_is_cash_count", true))
+        .field(Field::boolean("is_cash_count", "Cash").computed(true))
         .field(
             Field::many2one("journal_id", "Journal", "account.journal")
                 .ondelete(OnDelete::Restrict)
@@ -47,7 +47,7 @@ pub fn model() -> Model {
             "",
             "",
             "",
-        ).compute("payment_method_open_sessions", false).help("Open PoS sessions that are using this payment method."))
+        ).computed(false).help("Open PoS sessions that are using this payment method."))
         .field(Field::many2many(
             "config_ids",
             "Point of Sale",
@@ -66,11 +66,11 @@ pub fn model() -> Model {
             Field::selection("use_payment_terminal", "Use a Payment Terminal", PAYMENT_TERMINALS)
                 .help("Record payments with a terminal on this journal."),
         )
-        .field(Field::boolean("hide_use_payment_terminal", "Hide Use Payment Terminal").compute("payment_method_hide_terminal", false))
+        .field(Field::boolean("hide_use_payment_terminal", "Hide Use Payment Terminal").computed(false))
         .field(Field::boolean("active", "Active").default(DefaultValue::Bool(true)))
         .field(
             Field::selection("type", "Type", &[("cash", "Cash"), ("bank", "Bank"), ("pay_later", "Customer Account")])
-                .compute("payment_method_type", false),
+                .computed(false),
         )
         .field(
             Field::selection(
@@ -87,21 +87,6 @@ pub fn model() -> Model {
                 .no_copy()
                 .help("[Serial number of the stripe terminal], for example: WSC513105011295"),
         )
-        .constrains("payment_method_journal_type", &["journal_id"])
-        .constrains("payment_method_cash_terminal", &["journal_id", "use_payment_terminal"])
-        .constrains("payment_method_stripe_serial", &["stripe_serial_number", "use_payment_terminal"])
-        .method("stripe_connection_token", MethodKind::Model)
-        .method("stripe_payment_intent", MethodKind::Record)
-        .method("stripe_capture_payment", MethodKind::Model)
-        .method("stripe_cancel_payment", MethodKind::Model)
-        .method("stripe_refund", MethodKind::Model)
-        .method("stripe_payment_status", MethodKind::Model)
-        .method("action_stripe_key", MethodKind::Model)
-        .method("stripe_list_locations", MethodKind::Record)
-        .method("stripe_create_location", MethodKind::Record)
-        .method("stripe_register_reader", MethodKind::Record)
-        .method("stripe_list_readers", MethodKind::Record)
-        .method("stripe_check_reader", MethodKind::Record)
         .access(Some("point_of_sale.group_pos_user"), "r")
         .access(Some("point_of_sale.group_pos_manager"), "rwcu")
         .with_magic_fields()

@@ -39,10 +39,7 @@ pub fn model() -> Model {
         )
         .field(Field::datetime("start_at", "Opening Date").readonly())
         .field(Field::datetime("stop_at", "Closing Date").readonly())
-        .field(
-            Field::many2one("company_id", "Company", "res.company")
-                .compute("pos_session_company", true),
-        )
+        .field(Field::many2one("company_id", "Company", "res.company").computed(true))
         .field(
             Field::many2one("currency_id", "Currency", "res.currency")
                 .related("config_id.currency_id"),

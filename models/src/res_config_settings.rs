@@ -12,12 +12,11 @@ pub fn model() -> Model {
                 .default(DefaultValue::CurrentCompany)
                 .ondelete(OnDelete::Cascade),
         )
-        .field(Field::boolean("module_pos_stripe", "Stripe Payment Terminal").default(DefaultValue::Hook("settings_module_pos_stripe")).help(
+        .field(Field::boolean("module_pos_stripe", "Stripe Payment Terminal").help(
             "The transactions are processed by Stripe. Set your Stripe credentials on the related payment method.",
         ))
         .field(
             Field::many2one("pos_config_id", "Point of Sale", "pos.config")
-                .default(DefaultValue::Hook("settings_pos_config_id"))
                 .ondelete(OnDelete::Cascade),
         )
         .field(
@@ -32,9 +31,6 @@ pub fn model() -> Model {
             .related("pos_config_id.payment_method_ids"),
         )
         .field(Field::boolean("pos_set_tip_after_payment", "Set Tip After Payment").related("pos_config_id.set_tip_after_payment"))
-        .method("execute", MethodKind::Record)
-        .method("set_values", MethodKind::Record)
-        .method("get_values", MethodKind::Model)
         .access(Some("point_of_sale.group_pos_manager"), "rwc")
         .access(Some("base.group_system"), "rwcu")
         .with_magic_fields()

@@ -14,7 +14,7 @@ pub fn model() -> Model {
         )
         .field(
             Field::integer("decimal_places", "Decimal Places")
-                .compute("currency_decimal_places", true)
+                .computed(true)
                 .help("Decimal places taken into account for operations on amounts in this currency. It is determined by the rounding factor."),
         )
         .field(Field::boolean("active", "Active").default(DefaultValue::Bool(true)))

@@ -47,7 +47,7 @@ pub fn model() -> Model {
         .field(Field::char("email", "Email"))
         .field(Field::char("lang", "Language").default(DefaultValue::Str("en_US")))
         .field(Field::char("tz", "Timezone"))
-        .field(Field::boolean("share", "Share User").compute("user_share", true))
+        .field(Field::boolean("share", "Share User").computed(true))
         .field(
             Field::datetime("login_date", "Latest authentication")
                 .readonly()
@@ -58,9 +58,6 @@ pub fn model() -> Model {
             &["login"],
             "You can not have two users with the same login!",
         )
-        .method("context_get", MethodKind::Model)
-        .method("has_group", MethodKind::Record)
-        .method("change_password", MethodKind::Model)
         .access(Some("base.group_user"), "r")
         .access(Some("base.group_system"), "rwcu")
         .with_magic_fields()

@@ -1,15 +1,39 @@
 //! `account.journal`: a journal used by a payment method keeps its type.
 
+use async_trait::async_trait;
 use serde_json::{json, Map, Value};
 
 use crate::errors::{OdooError, OdooResult};
+use crate::orm::behaviour::Behaviour;
 use crate::orm::domain::{Domain, Op};
 use crate::orm::Env;
 
-pub async fn before_write(
+pub struct AccountJournal;
+
+#[async_trait]
+impl Behaviour for AccountJournal {
+    fn model(&self) -> &'static str {
+        "account.journal"
+    }
+
+    fn copy_renames(&self) -> bool {
+        true
+    }
+
+    async fn before_write(
+        &self,
+        env: &Env<'_>,
+        ids: &[i64],
+        vals: &mut Map<String, Value>,
+    ) -> OdooResult<()> {
+        check_type_change(env, ids, vals).await
+    }
+}
+
+async fn check_type_change(
     env: &Env<'_>,
     ids: &[i64],
-    vals: &mut Map<String, Value>,
+    vals: &Map<String, Value>,
 ) -> OdooResult<()> {
     let Some(new_type) = vals.get("type") else {
         return Ok(());

@@ -6,11 +6,55 @@ use std::collections::HashMap;
 use serde_json::{json, Value};
 
 use crate::errors::{OdooError, OdooResult};
+use crate::orm::behaviour::{Behaviour, Check, Compute, DefaultHook};
 use crate::orm::domain::{Domain, Op};
 use crate::orm::Env;
 
+pub struct PosConfig;
+
+impl Behaviour for PosConfig {
+    fn model(&self) -> &'static str {
+        "pos.config"
+    }
+
+    fn computes(&self) -> Vec<Compute> {
+        vec![
+            Compute {
+                field: "currency_id",
+                run: |env, ids| Box::pin(compute_currency(env, ids)),
+            },
+            Compute {
+                field: "current_session_id",
+                run: |env, ids| Box::pin(compute_current_session(env, ids, false)),
+            },
+            Compute {
+                field: "current_session_state",
+                run: |env, ids| Box::pin(compute_current_session(env, ids, true)),
+            },
+        ]
+    }
+
+    fn defaults(&self) -> Vec<DefaultHook> {
+        vec![DefaultHook {
+            field: "payment_method_ids",
+            run: |env| Box::pin(default_payment_methods(env)),
+        }]
+    }
+
+    fn checks(&self) -> Vec<Check> {
+        vec![Check {
+            fields: &["payment_method_ids", "company_id"],
+            run: |env, ids| Box::pin(check_company_payment_methods(env, ids)),
+        }]
+    }
+
+    fn copy_renames(&self) -> bool {
+        true
+    }
+}
+
 /// The journal's currency, else the company's.
-pub async fn compute_currency(env: &Env<'_>, ids: &[i64]) -> OdooResult<HashMap<i64, Value>> {
+async fn compute_currency(env: &Env<'_>, ids: &[i64]) -> OdooResult<HashMap<i64, Value>> {
     let sudo = env.sudo();
     let rows = sudo
         .values_of("pos.config", ids, &["journal_id", "company_id"])
@@ -32,7 +76,7 @@ pub async fn compute_currency(env: &Env<'_>, ids: &[i64]) -> OdooResult<HashMap<
 }
 
 /// The config's session that is not closed yet (or its state).
-pub async fn compute_current_session(
+async fn compute_current_session(
     env: &Env<'_>,
     ids: &[i64],
     state: bool,
@@ -56,25 +100,8 @@ pub async fn compute_current_session(
     Ok(out)
 }
 
-pub async fn compute_session_company(
-    env: &Env<'_>,
-    ids: &[i64],
-) -> OdooResult<HashMap<i64, Value>> {
-    let sudo = env.sudo();
-    let rows = sudo.values_of("pos.session", ids, &["config_id"]).await?;
-    let mut out = HashMap::new();
-    for (id, r) in rows {
-        let v = match r.get("config_id").and_then(Value::as_i64) {
-            Some(c) => sudo.value_of("pos.config", c, "company_id").await?,
-            None => Value::Null,
-        };
-        out.insert(id, v);
-    }
-    Ok(out)
-}
-
 /// The current company's payment methods that do not identify customers.
-pub async fn default_payment_methods(env: &Env<'_>) -> OdooResult<Value> {
+async fn default_payment_methods(env: &Env<'_>) -> OdooResult<Value> {
     let company = env.company_id()?;
     let d = Domain::leaf("split_transactions", Op::Eq, json!(false)).and(Domain::leaf(
         "company_id",
@@ -88,7 +115,7 @@ pub async fn default_payment_methods(env: &Env<'_>) -> OdooResult<Value> {
     ))
 }
 
-pub async fn check_company_payment_methods(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
+async fn check_company_payment_methods(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
     let sudo = env.sudo();
     let rows = sudo
         .values_of(

@@ -5,65 +5,68 @@
 use sea_orm::sea_query::{Alias, Expr, Query};
 use serde_json::{json, Map, Value};
 
+use super::ir_config_parameter::set_param;
 use super::pos_payment_method::STRIPE_ENABLED_PARAM;
 use crate::errors::{OdooError, OdooResult};
+use crate::orm::behaviour::{Args, Behaviour, DefaultHook, Method, MethodKind, Outcome};
 use crate::orm::domain::{Domain, Op};
 use crate::orm::Env;
 
-/// `ir.config_parameter.get_param(key)`.
-pub async fn get_param(env: &Env<'_>, key: &str) -> OdooResult<Option<String>> {
-    let ids = env
-        .sudo()
-        .search(
-            "ir.config_parameter",
-            Domain::leaf("key", Op::Eq, json!(key)),
-            0,
-            Some(1),
-            None,
-        )
-        .await?;
-    match ids.first() {
-        Some(id) => Ok(env
-            .sudo()
-            .value_of("ir.config_parameter", *id, "value")
-            .await?
-            .as_str()
-            .map(str::to_string)),
-        None => Ok(None),
+pub struct ResConfigSettings;
+
+impl Behaviour for ResConfigSettings {
+    fn model(&self) -> &'static str {
+        "res.config.settings"
+    }
+
+    fn defaults(&self) -> Vec<DefaultHook> {
+        vec![
+            DefaultHook {
+                field: "module_pos_stripe",
+                run: |env| Box::pin(default_module_pos_stripe(env)),
+            },
+            DefaultHook {
+                field: "pos_config_id",
+                run: |env| Box::pin(default_pos_config(env)),
+            },
+        ]
+    }
+
+    fn methods(&self) -> Vec<Method> {
+        vec![
+            Method {
+                name: "execute",
+                kind: MethodKind::Record,
+                params: vec![],
+                readonly: false,
+                run: |env, args| Box::pin(execute(env, args)),
+            },
+            Method {
+                name: "set_values",
+                kind: MethodKind::Record,
+                params: vec![],
+                readonly: false,
+                run: |env, args| Box::pin(set_values(env, args)),
+            },
+            Method {
+                name: "get_values",
+                kind: MethodKind::Record,
+                params: vec![],
+                readonly: true,
+                run: |env, _| Box::pin(get_values(env)),
+            },
+        ]
     }
 }
 
-/// `ir.config_parameter.set_param(key, value)`.
-pub async fn set_param(env: &Env<'_>, key: &str, value: &str) -> OdooResult<()> {
-    let sudo = env.sudo();
-    let ids = sudo
-        .search(
-            "ir.config_parameter",
-            Domain::leaf("key", Op::Eq, json!(key)),
-            0,
-            Some(1),
-            None,
-        )
-        .await?;
-    let mut vals = Map::new();
-    vals.insert("value".into(), json!(value));
-    if ids.is_empty() {
-        vals.insert("key".into(), json!(key));
-        sudo.create("ir.config_parameter", vec![vals]).await?;
-    } else {
-        sudo.write("ir.config_parameter", &ids, vals).await?;
-    }
-    Ok(())
-}
-
-pub async fn default_module_pos_stripe(env: &Env<'_>) -> OdooResult<Value> {
+async fn default_module_pos_stripe(env: &Env<'_>) -> OdooResult<Value> {
     Ok(json!(
         super::pos_payment_method::stripe_terminal_enabled(env).await?
     ))
 }
 
 /// The most recently used POS of the current company (last opened session), else its first.
-pub async fn default_pos_config(env: &Env<'_>) -> OdooResult<Value> {
+async fn default_pos_config(env: &Env<'_>) -> OdooResult<Value> {
     let company = env.company_id()?;
     let sudo = env.sudo();
     let sessions = sudo
@@ -93,7 +96,30 @@ pub async fn default_pos_config(env: &Env<'_>) -> OdooResult<Value> {
         .unwrap_or(Value::Bool(false)))
 }
 
-async fn execute(env: &Env<'_>, ids: &[i64]) -> OdooResult<Value> {
+async fn execute(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
+    apply(env, &args.ids).await.map(Outcome::from)
+}
+
+async fn set_values(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
+    apply(env, &args.ids).await?;
+    Ok(Value::Null.into())
+}
+
+async fn get_values(env: &Env<'_>) -> OdooResult<Outcome> {
+    let model = env.model("res.config.settings")?;
+    let defaults = env.default_get(model, None).await?;
+    let mut out = Map::new();
+    for key in ["module_pos_stripe", "pos_config_id"] {
+        out.insert(
+            key.into(),
+            defaults.get(key).cloned().unwrap_or(Value::Bool(false)),
+        );
+    }
+    Ok(Value::Object(out).into())
+}
+
+/// Applies the wizard's values: the Stripe terminal switch (administrators only).
+async fn apply(env: &Env<'_>, ids: &[i64]) -> OdooResult<Value> {
     let id = *ids
         .first()
         .ok_or_else(|| OdooError::ValueError("Expected singleton: res.config.settings()".into()))?;
@@ -126,32 +152,4 @@ async fn execute(env: &Env<'_>, ids: &[i64]) -> OdooResult<Value> {
         }
     }
     Ok(json!({"type": "ir.actions.client", "tag": "reload"}))
-}
-
-pub async fn call(
-    env: &Env<'_>,
-    method: &str,
-    ids: Vec<i64>,
-    _args: Vec<Value>,
-    _kwargs: Map<String, Value>,
-) -> OdooResult<Value> {
-    match method {
-        "execute" => execute(env, &ids).await,
-        "set_values" => execute(env, &ids).await.map(|_| Value::Null),
-        "get_values" => {
-            let model = crate::orm::engine::model_of("res.config.settings")?;
-            let defaults = env.default_get(model, None).await?;
-            let mut out = Map::new();
-            for key in ["module_pos_stripe", "pos_config_id"] {
-                out.insert(
-                    key.into(),
-                    defaults.get(key).cloned().unwrap_or(Value::Bool(false)),
-                );
-            }
-            Ok(Value::Object(out))
-        }
-        other => Err(OdooError::AttributeError(format!(
-            "The method '{other}' does not exist on the model 'res.config.settings'"
-        ))),
-    }
 }

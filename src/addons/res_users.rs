@@ -3,17 +3,119 @@
 
 use std::collections::HashMap;
 
+use async_trait::async_trait;
 use sea_orm::sea_query::{Alias, Expr, Query};
 use serde_json::{json, Map, Value};
 
-use crate::auth::crypto;
+use crate::auth::{crypto, session, users};
 use crate::errors::{OdooError, OdooResult};
+use crate::orm::behaviour::{
+    Args, Behaviour, Compute, Method, MethodKind, Outcome, Param, ParamKind,
+};
 use crate::orm::Env;
 
-pub async fn compute_share(env: &Env<'_>, ids: &[i64]) -> OdooResult<HashMap<i64, Value>> {
+pub struct ResUsers;
+
+#[async_trait]
+impl Behaviour for ResUsers {
+    fn model(&self) -> &'static str {
+        "res.users"
+    }
+
+    fn computes(&self) -> Vec<Compute> {
+        vec![Compute {
+            field: "share",
+            run: |env, ids| Box::pin(compute_share(env, ids)),
+        }]
+    }
+
+    fn methods(&self) -> Vec<Method> {
+        vec![
+            Method {
+                name: "context_get",
+                kind: MethodKind::Model { accepts_ids: false },
+                params: vec![],
+                readonly: true,
+                run: |env, _| Box::pin(context_get(env)),
+            },
+            Method {
+                name: "has_group",
+                kind: MethodKind::Record,
+                params: vec![Param::required("group_ext_id", ParamKind::Str)],
+                readonly: true,
+                run: |env, args| Box::pin(has_group(env, args)),
+            },
+            Method {
+                name: "change_password",
+                kind: MethodKind::Model { accepts_ids: false },
+                params: vec![
+                    Param::required("old_passwd", ParamKind::Any),
+                    Param::required("new_passwd", ParamKind::Any),
+                ],
+                readonly: false,
+                run: |env, args| Box::pin(change_password(env, args)),
+            },
+        ]
+    }
+
+    async fn before_create(&self, env: &Env<'_>, vals: &mut Map<String, Value>) -> OdooResult<()> {
+        if let Some(Value::String(login)) = vals.get("login") {
+            vals.insert("login".into(), json!(login.trim()));
+        }
+        if !vals
+            .get("partner_id")
+            .map(|v| v.as_i64().is_some())
+            .unwrap_or(false)
+        {
+            let name = vals.get("name").cloned().unwrap_or(Value::Bool(false));
+            let mut p = Map::new();
+            p.insert("name".into(), name);
+            if let Some(e) = vals.get("email") {
+                p.insert("email".into(), e.clone());
+            }
+            let pid = env.sudo().create("res.partner", vec![p]).await?[0];
+            vals.insert("partner_id".into(), json!(pid));
+        }
+        if let Some(company) = vals.get("company_id").and_then(Value::as_i64) {
+            let ids = match vals.get("company_ids") {
+                None | Some(Value::Bool(false)) | Some(Value::Null) => vec![],
+                Some(v) => serde_json::from_value::<Vec<Value>>(v.clone()).unwrap_or_default(),
+            };
+            if ids.is_empty() {
+                vals.insert("company_ids".into(), json!([[6, 0, [company]]]));
+            }
+        }
+        Ok(())
+    }
+
+    async fn before_write(
+        &self,
+        env: &Env<'_>,
+        ids: &[i64],
+        vals: &mut Map<String, Value>,
+    ) -> OdooResult<()> {
+        take_password(env, ids, vals).await
+    }
+
+    /// A password change or deactivation ends the user's sessions (their token
+    /// changes, and the rows are dropped now so no process keeps them).
+    async fn after_write(
+        &self,
+        env: &Env<'_>,
+        ids: &[i64],
+        vals: &Map<String, Value>,
+    ) -> OdooResult<()> {
+        if vals.contains_key("password") || vals.get("active") == Some(&Value::Bool(false)) {
+            session::drop_user_sessions(env, ids).await?;
+        }
+        Ok(())
+    }
+}
+
+async fn compute_share(env: &Env<'_>, ids: &[i64]) -> OdooResult<HashMap<i64, Value>> {
     let mut out = HashMap::new();
     for id in ids {
-        let groups = env.services.user_group_xmlids(env, *id).await?;
+        let groups = users::group_xmlids(env, *id).await?;
         out.insert(*id, json!(!groups.contains("base.group_user")));
     }
     Ok(out)
@@ -31,7 +133,7 @@ async fn take_password(
     let Some(pw) = pw.as_str().filter(|p| !p.is_empty()) else {
         return Ok(());
     };
-    let hash = crypto::hash_password(pw, env.services.settings.password_rounds);
+    let hash = crypto::hash_password(pw, super::services(env)?.auth.password_rounds);
     for id in ids {
         let q = Query::update()
             .table(Alias::new("res_users"))
@@ -43,108 +145,37 @@ async fn take_password(
     Ok(())
 }
 
-pub async fn before_create(env: &Env<'_>, vals: &mut Map<String, Value>) -> OdooResult<()> {
-    if let Some(Value::String(login)) = vals.get("login") {
-        vals.insert("login".into(), json!(login.trim()));
-    }
-    if !vals
-        .get("partner_id")
-        .map(|v| v.as_i64().is_some())
-        .unwrap_or(false)
-    {
-        let name = vals.get("name").cloned().unwrap_or(Value::Bool(false));
-        let mut p = Map::new();
-        p.insert("name".into(), name);
-        if let Some(e) = vals.get("email") {
-            p.insert("email".into(), e.clone());
-        }
-        let pid = env.sudo().create("res.partner", vec![p]).await?[0];
-        vals.insert("partner_id".into(), json!(pid));
-    }
-    if let Some(company) = vals.get("company_id").and_then(Value::as_i64) {
-        let ids = match vals.get("company_ids") {
-            None | Some(Value::Bool(false)) | Some(Value::Null) => vec![],
-            Some(v) => serde_json::from_value::<Vec<Value>>(v.clone()).unwrap_or_default(),
-        };
-        if ids.is_empty() {
-            vals.insert("company_ids".into(), json!([[6, 0, [company]]]));
-        }
-    }
-    Ok(())
-}
-
-pub async fn after_create(_env: &Env<'_>, _id: i64) -> OdooResult<()> {
-    Ok(())
-}
-
-pub async fn before_write(
-    env: &Env<'_>,
-    ids: &[i64],
-    vals: &mut Map<String, Value>,
-) -> OdooResult<()> {
-    take_password(env, ids, vals).await
-}
-
-/// A password change or deactivation ends the user's sessions (their token changes,
-/// and the rows are dropped now so no process keeps them).
-pub async fn after_write(env: &Env<'_>, ids: &[i64], vals: &Map<String, Value>) -> OdooResult<()> {
-    if vals.contains_key("password") || vals.get("active") == Some(&Value::Bool(false)) {
-        crate::auth::session::drop_user_sessions(env, ids).await?;
-    }
-    Ok(())
-}
-
-pub async fn context_get(env: &Env<'_>) -> OdooResult<Value> {
+async fn context_get(env: &Env<'_>) -> OdooResult<Outcome> {
     Ok(json!({
         "lang": env.user.lang,
         "tz": env.user.tz.clone().map(Value::String).unwrap_or(Value::Bool(false)),
         "uid": env.uid(),
-    }))
+    })
+    .into())
 }
 
-pub fn has_group(env: &Env<'_>, args: &[Value], kwargs: &Map<String, Value>) -> OdooResult<Value> {
-    let group = args
-        .first()
-        .or_else(|| kwargs.get("group_ext_id"))
-        .and_then(Value::as_str)
-        .ok_or_else(|| {
-            OdooError::TypeError(
-                "has_group() missing 1 required positional argument: 'group_ext_id'".into(),
-            )
-        })?;
-    Ok(json!(env.user.has_group(group)))
+async fn has_group(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
+    Ok(json!(env.user.has_group(args.str(0).unwrap_or_default())).into())
 }
 
 /// `change_password(old_passwd, new_passwd)`: the caller changes their own password,
 /// proving the old one first (Odoo: AccessDenied when it is wrong, UserError when the
 /// new one is empty). Like any password change it ends the user's sessions, the
 /// caller's included: the session token derives from the stored hash.
-pub async fn change_password(
-    env: &Env<'_>,
-    args: &[Value],
-    kwargs: &Map<String, Value>,
-) -> OdooResult<Value> {
-    let arg = |i: usize, name: &str| -> OdooResult<String> {
-        match args.get(i).or_else(|| kwargs.get(name)) {
+async fn change_password(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
+    let text = |i: usize, name: &str| -> OdooResult<String> {
+        match args.value(i) {
             Some(Value::String(s)) => Ok(s.clone()),
-            Some(Value::Bool(false)) | Some(Value::Null) => Ok(String::new()),
+            None | Some(Value::Bool(false)) => Ok(String::new()),
             Some(_) => Err(OdooError::TypeError(format!("{name} must be a string"))),
-            None => Err(OdooError::TypeError(format!(
-                "change_password() missing 1 required positional argument: '{name}'"
-            ))),
         }
     };
-    let old = arg(0, "old_passwd")?;
-    let new = arg(1, "new_passwd")?;
+    let old = text(0, "old_passwd")?;
+    let new = text(1, "new_passwd")?;
     let uid = env.uid();
     let sudo = env.sudo();
-    if !crate::auth::users::check_credentials(
-        &sudo,
-        uid,
-        &old,
-        crate::auth::users::CredentialKind::Interactive,
-    )
-    .await?
+    let auth = &super::services(env)?.auth;
+    if !users::check_credentials(&sudo, auth, uid, &old, users::CredentialKind::Interactive).await?
     {
         return Err(OdooError::access_denied());
     }
@@ -157,5 +188,5 @@ pub async fn change_password(
     let mut vals = Map::new();
     vals.insert("password".into(), json!(new));
     sudo.write("res.users", &[uid], vals).await?;
-    Ok(json!(true))
+    Ok(json!(true).into())
 }

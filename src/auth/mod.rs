@@ -1,5 +1,83 @@
-//! Users, credentials and sessions.
+//! Users, credentials and sessions: who may call, checked before a call's work begins.
+//!
+//! [`Auth`] holds what authentication keeps between calls (the login throttle, the
+//! verified-credentials cache, the session secret) and its settings; the functions
+//! of [`users`] and [`session`] take it explicitly, so this layer needs nothing above
+//! the ORM.
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use sha2::{Digest, Sha256};
+
 pub mod crypto;
 pub mod session;
 pub mod throttle;
 pub mod users;
+
+use throttle::LoginThrottle;
+
+/// Authentication state and settings shared by every call.
+pub struct Auth {
+    pub throttle: LoginThrottle,
+    pub credentials: CredentialCache,
+    /// Key of the HMAC that derives session tokens from users' credentials.
+    pub session_secret: Vec<u8>,
+    /// Sessions expire after this many days without use.
+    pub session_idle_days: i64,
+    /// pbkdf2-sha512 rounds of new password hashes.
+    pub password_rounds: u32,
+}
+
+impl Auth {
+    pub fn new(
+        throttle: LoginThrottle,
+        db_name: &str,
+        session_idle_days: i64,
+        password_rounds: u32,
+    ) -> Auth {
+        Auth {
+            throttle,
+            credentials: CredentialCache::default(),
+            session_secret: Sha256::digest(format!("odoo-pos-stripe session tokens for {db_name}"))
+                .to_vec(),
+            session_idle_days,
+            password_rounds,
+        }
+    }
+}
+
+/// Fingerprints of (uid, stored hash, password) already verified, so that RPC calls
+/// that send the password every time do not pay pbkdf2's cost every time. A password
+/// change changes the stored hash and so every fingerprint.
+#[derive(Default)]
+pub struct CredentialCache {
+    verified: Mutex<HashSet<[u8; 32]>>,
+}
+
+impl CredentialCache {
+    fn fingerprint(uid: i64, stored: &str, password: &str) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(uid.to_le_bytes());
+        h.update(stored.as_bytes());
+        h.update([0]);
+        h.update(password.as_bytes());
+        h.finalize().into()
+    }
+
+    pub fn is_verified(&self, uid: i64, stored: &str, password: &str) -> bool {
+        self.verified
+            .lock()
+            .map(|s| s.contains(&Self::fingerprint(uid, stored, password)))
+            .unwrap_or(false)
+    }
+
+    pub fn remember(&self, uid: i64, stored: &str, password: &str) {
+        if let Ok(mut s) = self.verified.lock() {
+            if s.len() > 10_000 {
+                s.clear();
+            }
+            s.insert(Self::fingerprint(uid, stored, password));
+        }
+    }
+}

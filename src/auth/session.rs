@@ -7,10 +7,9 @@ use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::ConnectionTrait;
 use serde_json::{Map, Value};
 
-use super::crypto;
+use super::{crypto, Auth};
 use crate::errors::{OdooError, OdooResult};
-use crate::orm::engine::row_id;
-use crate::orm::Env;
+use crate::orm::{row_id, Env};
 
 const TABLE: &str = "ops_http_session";
 
@@ -32,26 +31,27 @@ fn now() -> i64 {
 }
 
 /// The token a live session of `uid` must carry now.
-pub async fn current_token(system: &Env<'_>, uid: i64) -> OdooResult<String> {
+pub async fn current_token(system: &Env<'_>, auth: &Auth, uid: i64) -> OdooResult<String> {
     let hash = super::users::stored_hash(system, uid).await?;
     Ok(crypto::session_token(
         uid,
         &hash,
         true,
-        &system.services.session_secret,
+        &auth.session_secret,
     ))
 }
 
 /// Creates a session and returns the cookie value (never stored).
 pub async fn create(
     system: &Env<'_>,
+    auth: &Auth,
     uid: i64,
     db: &str,
     login: &str,
     context: &Map<String, Value>,
 ) -> OdooResult<String> {
     let sid = crypto::generate_session_id();
-    let token = current_token(system, uid).await?;
+    let token = current_token(system, auth, uid).await?;
     let q = Query::insert()
         .into_table(Alias::new(TABLE))
         .columns(
@@ -104,7 +104,7 @@ pub async fn drop_user_sessions(env: &Env<'_>, uids: &[i64]) -> OdooResult<()> {
 
 /// The live session for a cookie value: known, not idle for too long, and with a
 /// token matching the user's current credentials. Otherwise `SessionExpired`.
-pub async fn check(system: &Env<'_>, sid: Option<&str>) -> OdooResult<Session> {
+pub async fn check(system: &Env<'_>, auth: &Auth, sid: Option<&str>) -> OdooResult<Session> {
     let sid = sid
         .filter(|s| !s.is_empty())
         .ok_or(OdooError::SessionExpired)?;
@@ -128,14 +128,14 @@ pub async fn check(system: &Env<'_>, sid: Option<&str>) -> OdooResult<Session> {
     let row = rows.first().ok_or(OdooError::SessionExpired)?;
     let uid = row_id(row, "uid")?;
     let last_seen = row_id(row, "last_seen_at")?;
-    let idle_limit = system.services.settings.session_idle_days * 24 * 3600;
+    let idle_limit = auth.session_idle_days * 24 * 3600;
     let token: String = row
         .try_get_by("session_token")
         .map_err(OdooError::internal)?;
     let user = super::users::load_user(system, uid).await?;
     if now() - last_seen > idle_limit
         || user.is_none()
-        || token != current_token(system, uid).await?
+        || token != current_token(system, auth, uid).await?
     {
         destroy(system, sid).await?;
         return Err(OdooError::SessionExpired);

@@ -1,43 +1,16 @@
 //! Loading users and checking their credentials (password or API key).
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use sea_orm::sea_query::{Alias, Expr, Query};
-use sea_orm::{ConnectionTrait, DatabaseTransaction};
+use sea_orm::ConnectionTrait;
 use serde_json::{json, Value};
 
 use super::crypto;
+use super::Auth;
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::domain::{Domain, Op};
-use crate::orm::engine::row_id;
-use crate::orm::{Env, UserInfo};
-use crate::services::Services;
-
-/// `base.user_root`: the superuser, who acts for the system.
-pub const SUPERUSER_ID: i64 = 1;
-
-/// The superuser (`base.user_root`, id 1) environment used for authentication itself.
-pub fn system_env<'a>(tx: &'a DatabaseTransaction, services: &'a Services) -> Env<'a> {
-    Env {
-        tx,
-        backend: tx.get_database_backend(),
-        user: Arc::new(UserInfo {
-            uid: SUPERUSER_ID,
-            login: "__system__".into(),
-            name: "OdooBot".into(),
-            partner_id: 0,
-            company_id: 1,
-            company_ids: vec![1],
-            groups: HashSet::new(),
-            lang: "en_US".into(),
-            tz: None,
-        }),
-        su: true,
-        context: serde_json::Map::new(),
-        services,
-    }
-}
+use crate::orm::{row_id, Env, UserInfo};
 
 /// Group ids → external ids, with `implied_ids` followed transitively.
 pub async fn group_xmlids(env: &Env<'_>, uid: i64) -> OdooResult<HashSet<String>> {
@@ -169,6 +142,7 @@ pub enum CredentialKind {
 /// Checks `password` (or, for RPC, an API key) for `uid`. Verified pairs are cached.
 pub async fn check_credentials(
     system: &Env<'_>,
+    auth: &Auth,
     uid: i64,
     password: &str,
     kind: CredentialKind,
@@ -177,13 +151,12 @@ pub async fn check_credentials(
         return Ok(false);
     }
     let stored = stored_hash(system, uid).await?;
-    let services = system.services;
     if !stored.is_empty() {
-        if services.is_verified(uid, &stored, password) {
+        if auth.credentials.is_verified(uid, &stored, password) {
             return Ok(true);
         }
         if crypto::verify_password(password, &stored) {
-            services.remember_verified(uid, &stored, password);
+            auth.credentials.remember(uid, &stored, password);
             return Ok(true);
         }
     }
@@ -213,7 +186,8 @@ async fn check_api_key(system: &Env<'_>, uid: i64, key: &str) -> OdooResult<bool
             let raw = crate::orm::values::from_row(
                 &r,
                 "expiration_date",
-                crate::orm::engine::model_of("res.users.apikeys")?
+                system
+                    .model("res.users.apikeys")?
                     .get_field("expiration_date")
                     .ok_or_else(|| OdooError::internal("field"))?,
                 system.backend,

@@ -1,15 +1,15 @@
 //! The HTTP transport. The server is jsonrpsee's; this tower layer, installed as its
 //! HTTP middleware, answers Odoo's routes itself, because Odoo's envelope differs from
 //! plain JSON-RPC 2.0 (the URL chooses the handler, errors come with HTTP 200, a
-//! handler returning nothing has no `result`). Only this module knows those envelopes.
+//! handler returning nothing has no `result`). Only this module knows those envelopes:
+//! it decodes a request into an `rpc::Call`, hands it to `rpc::handle`, and encodes the
+//! answer.
 
 pub mod envelope;
-pub mod routes;
 pub mod xmlrpc;
 
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Instant;
 
 use bytes::Bytes;
 use futures::future::BoxFuture;
@@ -18,7 +18,7 @@ use http_body_util::BodyExt;
 use jsonrpsee::server::{HttpBody, HttpRequest, HttpResponse};
 use serde_json::{Map, Value};
 
-use crate::errors::OdooError;
+use crate::rpc::{self, Call, CallNames};
 use crate::services::Services;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -105,14 +105,6 @@ impl Reply {
         *resp.headers_mut() = self.headers;
         resp
     }
-}
-
-/// What one parsed JSON-RPC request carries to its route.
-pub struct JsonRequest {
-    pub id: Value,
-    pub params: Map<String, Value>,
-    pub session_id: Option<String>,
-    pub request_id: String,
 }
 
 fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -279,14 +271,18 @@ async fn handle(services: Arc<Services>, req: HttpRequest) -> Result<HttpRespons
             )
         }
     };
-    let request = JsonRequest::new(id, params, cookie(&parts.headers, "session_id"));
+    let mut names = CallNames::default();
+    let call = Call::from_route(services.registry, route, &params, &mut names);
+    let request = rpc::Request {
+        call,
+        names,
+        session_id: cookie(&parts.headers, "session_id"),
+        route: route.to_string(),
+    };
     let generic = services.settings.generic_error_code();
-    let (value, set_cookie) = match dispatch_logged(&services, route, route, &request).await {
-        Ok(out) => (envelope::success(&request.id, out.result), out.set_cookie),
-        Err(err) => (
-            envelope::error(&request.id, &err, generic, &Map::new()),
-            None,
-        ),
+    let (value, set_cookie) = match rpc::handle(&services, request).await {
+        Ok(reply) => (envelope::success(&id, reply.result), reply.set_cookie),
+        Err(err) => (envelope::error(&id, &err, generic, &Map::new()), None),
     };
     let mut reply = Reply::json(&value);
     if let Some(c) = set_cookie {
@@ -297,7 +293,7 @@ async fn handle(services: Arc<Services>, req: HttpRequest) -> Result<HttpRespons
     Ok(reply.into_response())
 }
 
-/// One XML-RPC call: decoded, dispatched as `/jsonrpc` would be, encoded back.
+/// One XML-RPC call: decoded into a call, run, encoded back.
 async fn handle_xmlrpc(
     services: &Arc<Services>,
     parts: http::request::Parts,
@@ -311,21 +307,19 @@ async fn handle_xmlrpc(
         Ok(b) => b,
         Err(reply) => return reply,
     };
-    let route = match service {
-        "common" => "/xmlrpc/2/common",
-        "object" => "/xmlrpc/2/object",
-        _ => "/xmlrpc/2/db",
-    };
     let xml = match xmlrpc::parse_call(&bytes) {
         Err(problem) => xmlrpc::parse_fault(&problem),
         Ok((method, args)) => {
-            let mut params = Map::new();
-            params.insert("service".into(), Value::String(service.to_string()));
-            params.insert("method".into(), Value::String(method));
-            params.insert("args".into(), Value::Array(args));
-            let request = JsonRequest::new(Value::Null, params, None);
-            match dispatch_logged(services, "/jsonrpc", route, &request).await {
-                Ok(out) => xmlrpc::response(out.result.as_ref()),
+            let mut names = CallNames::default();
+            let call = Call::from_service(services.registry, service, &method, args, &mut names);
+            let request = rpc::Request {
+                call,
+                names,
+                session_id: None,
+                route: format!("/xmlrpc/2/{service}"),
+            };
+            match rpc::handle(services, request).await {
+                Ok(reply) => xmlrpc::response(reply.result.as_ref()),
                 Err(err) => xmlrpc::error_fault(&err),
             }
         }
@@ -340,81 +334,4 @@ async fn handle_xmlrpc(
         headers,
         body: xml.into_bytes(),
     }
-}
-
-/// Runs one call through `routes::dispatch(route)` and writes its log line under
-/// `log_route` (the path the client called), with an internal error's detail logged
-/// apart from what the client is told.
-async fn dispatch_logged(
-    services: &Arc<Services>,
-    route: &str,
-    log_route: &str,
-    request: &JsonRequest,
-) -> Result<RouteOutput, OdooError> {
-    let started = Instant::now();
-    let (result, log) = match routes::dispatch(services, route, request).await {
-        Ok(out) => {
-            let log = out.log.clone();
-            (Ok(out), log)
-        }
-        Err((err, log)) => {
-            if let OdooError::Internal(detail) = &err {
-                tracing::error!(request_id = %request.request_id, route = log_route, error = %detail, "internal error");
-            }
-            let log = log.with_outcome(err.exception_name());
-            (Err(err), log)
-        }
-    };
-    log_call(&request.request_id, log_route, &log, started);
-    result
-}
-
-/// The one log line of a call: never credentials, keys or session ids.
-fn log_call(request_id: &str, route: &str, log: &CallLog, started: Instant) {
-    tracing::info!(
-        request_id = %request_id,
-        route,
-        model = log.model.as_deref().unwrap_or("-"),
-        method = log.method.as_deref().unwrap_or("-"),
-        uid = log.uid.unwrap_or(0),
-        duration_ms = started.elapsed().as_millis() as u64,
-        outcome = log.outcome.as_deref().unwrap_or("ok"),
-        "rpc"
-    );
-}
-
-impl JsonRequest {
-    /// A request with a fresh 12-character request id for the log.
-    fn new(id: Value, params: Map<String, Value>, session_id: Option<String>) -> JsonRequest {
-        JsonRequest {
-            id,
-            params,
-            session_id,
-            request_id: uuid::Uuid::new_v4().simple().to_string()[..12].to_string(),
-        }
-    }
-}
-
-/// What the log line of a call says (never credentials).
-#[derive(Default, Clone)]
-pub struct CallLog {
-    pub model: Option<String>,
-    pub method: Option<String>,
-    pub uid: Option<i64>,
-    pub outcome: Option<String>,
-}
-
-impl CallLog {
-    pub fn with_outcome(mut self, outcome: &str) -> CallLog {
-        self.outcome = Some(outcome.rsplit('.').next().unwrap_or(outcome).to_string());
-        self
-    }
-}
-
-/// A route's successful outcome.
-pub struct RouteOutput {
-    /// `None`: the handler returned nothing, and the envelope has no `result`.
-    pub result: Option<Value>,
-    pub set_cookie: Option<String>,
-    pub log: CallLog,
 }

@@ -1,9 +1,26 @@
 //! The generic ORM engine: one implementation of Odoo's record behaviour serving
-//! every declared model. It receives parsed domains and values, never raw requests.
+//! every declared model. It receives parsed domains and values, never raw requests,
+//! and knows the models' behaviour only through the contract in [`behaviour`].
+//!
+//! `Env` is split by concern: [`env`] (the environment itself), `access` (rights,
+//! field groups, record rules), `search`, `read`, `write` (create and write),
+//! `x2many` (relation commands), `unlink_copy` and `schema` (`default_get`,
+//! `fields_get`).
 
+pub mod behaviour;
 pub mod domain;
-pub mod engine;
+pub mod env;
 pub mod registry;
 pub mod values;
 
-pub use engine::{Env, UserInfo};
+mod access;
+mod read;
+mod schema;
+mod search;
+mod unlink_copy;
+mod write;
+mod x2many;
+
+pub use access::group_label;
+pub use env::{row_id, Env, Operation, UserInfo, COPY_CONTEXT_KEY, SUPERUSER_ID};
+pub use registry::{ModelDef, Registry};

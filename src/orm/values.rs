@@ -78,6 +78,20 @@ fn is_empty(v: &Value) -> bool {
     matches!(v, Value::Null | Value::Bool(false))
 }
 
+/// Ids as Python prints a tuple of them: `()`, `(3,)`, `(3, 4)`.
+pub fn python_tuple(ids: &[i64]) -> String {
+    match ids {
+        [id] => format!("({id},)"),
+        _ => format!(
+            "({})",
+            ids.iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
 /// Converts a client value into the column value of `field`, refusing wrong types.
 pub fn to_column(model: &str, field: &Field, v: &Value, backend: DbBackend) -> OdooResult<DbValue> {
     let sqlite = backend == DbBackend::Sqlite;

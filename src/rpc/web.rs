@@ -2,14 +2,72 @@
 
 use std::collections::HashMap;
 
-use models::{FieldType, Model};
+use models::FieldType;
 use serde_json::{json, Map, Value};
 
-use super::{ids_domain, parse_ids, Bound};
+use super::bind::Bound;
 use crate::errors::{OdooError, OdooResult};
-use crate::orm::domain::Domain;
-use crate::orm::engine::model_of;
-use crate::orm::Env;
+use crate::orm::domain::{Domain, Op};
+use crate::orm::{Env, ModelDef};
+
+/// `web_read(ids, specification)`, parsed.
+#[derive(Clone, Debug)]
+pub struct WebRead {
+    ids: Vec<i64>,
+    spec: Map<String, Value>,
+}
+
+impl WebRead {
+    pub fn parse(args: &[Value], kwargs: &Map<String, Value>) -> OdooResult<WebRead> {
+        let b = Bound::bind("web_read", &["ids", "specification"], args, kwargs)?;
+        Ok(WebRead {
+            ids: b.ids(0)?,
+            spec: spec_of(b.get(1))?,
+        })
+    }
+}
+
+/// `web_search_read(domain, specification, offset, limit, order, count_limit)`, parsed.
+#[derive(Clone, Debug)]
+pub struct WebSearchRead {
+    domain: Domain,
+    spec: Map<String, Value>,
+    offset: u64,
+    limit: Option<u64>,
+    order: Option<String>,
+    count_limit: Option<u64>,
+}
+
+impl WebSearchRead {
+    pub fn parse(args: &[Value], kwargs: &Map<String, Value>) -> OdooResult<WebSearchRead> {
+        let b = Bound::bind(
+            "web_search_read",
+            &[
+                "domain",
+                "specification",
+                "offset",
+                "limit",
+                "order",
+                "count_limit",
+            ],
+            args,
+            kwargs,
+        )?;
+        Ok(WebSearchRead {
+            domain: Domain::parse(b.get(0).unwrap_or(&Value::Null))?,
+            spec: spec_of(b.get(1))?,
+            offset: b.u64(2)?.unwrap_or(0),
+            limit: b.u64(3)?,
+            order: b.string(4)?,
+            count_limit: b.u64(5)?,
+        })
+    }
+}
+
+/// `[('id', 'in', ids)]`.
+fn ids_domain(ids: &[i64]) -> Domain {
+    Domain::leaf("id", Op::In, json!(ids))
+}
 
 fn spec_of(v: Option<&Value>) -> OdooResult<Map<String, Value>> {
     match v {
@@ -22,7 +80,7 @@ fn spec_of(v: Option<&Value>) -> OdooResult<Map<String, Value>> {
 /// Reads `ids` of `model` as `spec` asks, recursing into relational fields.
 pub fn read_spec<'b>(
     env: &'b Env<'_>,
-    model: &'static Model,
+    model: &'static ModelDef,
     ids: Vec<i64>,
     spec: Map<String, Value>,
 ) -> futures::future::BoxFuture<'b, OdooResult<Vec<Value>>> {
@@ -63,7 +121,7 @@ pub fn read_spec<'b>(
                             let value = match sub_cache.get(&key) {
                                 Some(v) => v.clone(),
                                 None => {
-                                    let co = model_of(comodel)?;
+                                    let co = env.model(comodel)?;
                                     let mut rows =
                                         read_spec(&env.sudo(), co, vec![id], fields).await?;
                                     let v = rows.pop().unwrap_or(json!({"id": id}));
@@ -83,7 +141,7 @@ pub fn read_spec<'b>(
                             .and_then(Value::as_array)
                             .map(|a| a.iter().filter_map(Value::as_i64).collect())
                             .unwrap_or_default();
-                        let co = model_of(comodel)?;
+                        let co = env.model(comodel)?;
                         // Odoo's web_read: `order` re-sorts the related ids, `limit` reads
                         // only the first ones and lists the others as bare `{id}`.
                         if let Some(order) = sub
@@ -122,56 +180,29 @@ pub fn read_spec<'b>(
     })
 }
 
-pub async fn web_read(
-    env: &Env<'_>,
-    model: &'static Model,
-    args: &[Value],
-    kwargs: &Map<String, Value>,
-) -> OdooResult<Value> {
-    let b = Bound::bind("web_read", &["ids", "specification"], args, kwargs)?;
-    let ids = parse_ids(b.get(0))?;
-    let spec = spec_of(b.get(1))?;
-    Ok(json!(read_spec(env, model, ids, spec).await?))
+pub async fn web_read(env: &Env<'_>, model: &'static ModelDef, call: WebRead) -> OdooResult<Value> {
+    Ok(json!(read_spec(env, model, call.ids, call.spec).await?))
 }
 
 pub async fn web_search_read(
     env: &Env<'_>,
-    model: &'static Model,
-    args: &[Value],
-    kwargs: &Map<String, Value>,
+    model: &'static ModelDef,
+    call: WebSearchRead,
 ) -> OdooResult<Value> {
-    let b = Bound::bind(
-        "web_search_read",
-        &[
-            "domain",
-            "specification",
-            "offset",
-            "limit",
-            "order",
-            "count_limit",
-        ],
-        args,
-        kwargs,
-    )?;
-    let domain_value = b.get(0).cloned().unwrap_or(Value::Null);
-    let spec = spec_of(b.get(1))?;
-    let offset = b.u64(2, "offset")?.unwrap_or(0);
-    let limit = b.u64(3, "limit")?;
-    let order = b.string(4, "order")?;
-    let count_limit = b.u64(5, "count_limit")?;
+    let WebSearchRead {
+        domain,
+        spec,
+        offset,
+        limit,
+        order,
+        count_limit,
+    } = call;
     let ids = env
-        .search(
-            model.name,
-            Domain::parse(&domain_value)?,
-            offset,
-            limit,
-            order.as_deref(),
-        )
+        .search(model.name, domain.clone(), offset, limit, order.as_deref())
         .await?;
     let length = match limit {
         Some(l) if ids.len() as u64 == l => {
-            env.search_count(model.name, Domain::parse(&domain_value)?, count_limit)
-                .await?
+            env.search_count(model.name, domain, count_limit).await?
         }
         _ => ids.len() as i64 + offset as i64,
     };

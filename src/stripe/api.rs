@@ -129,7 +129,96 @@ pub fn create_location_params(display_name: &str, address: &[(String, String)]) 
     p
 }
 
+/// One request the server sends to Stripe, as a value: a POS call builds it inside
+/// its transaction and the RPC layer sends it once the transaction has committed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StripeRequest {
+    /// `POST /v1/terminal/connection_tokens`.
+    ConnectionToken,
+    /// `POST /v1/payment_intents`.
+    CreatePaymentIntent(CreatePaymentIntent),
+    /// `GET /v1/payment_intents/{id}`.
+    RetrievePaymentIntent { id: String },
+    /// `POST /v1/payment_intents/{id}/capture`.
+    CapturePaymentIntent {
+        id: String,
+        amount_to_capture: Option<i64>,
+    },
+    /// `POST /v1/payment_intents/{id}/cancel`.
+    CancelPaymentIntent { id: String, reason: Option<String> },
+    /// `POST /v1/refunds`.
+    CreateRefund {
+        target: RefundTarget,
+        amount: Option<i64>,
+    },
+    /// `GET /v1/terminal/readers` with filters.
+    ListReaders { query: Vec<(String, String)> },
+    /// `POST /v1/terminal/readers`.
+    RegisterReader {
+        registration_code: String,
+        label: Option<String>,
+        location: Option<String>,
+    },
+    /// `GET /v1/terminal/locations`.
+    ListLocations,
+    /// `POST /v1/terminal/locations`.
+    CreateLocation {
+        display_name: String,
+        address: Vec<(String, String)>,
+    },
+    /// `GET /v1/account`.
+    RetrieveAccount,
+}
+
 impl StripeClient {
+    /// Sends `request` with `key`; Stripe's answer as it came.
+    pub async fn send(
+        &self,
+        key: &SecretKey,
+        request: &StripeRequest,
+    ) -> Result<serde_json::Value, StripeError> {
+        match request {
+            StripeRequest::ConnectionToken => self.connection_token(key).await,
+            StripeRequest::CreatePaymentIntent(req) => self.create_payment_intent(key, req).await,
+            StripeRequest::RetrievePaymentIntent { id } => {
+                self.retrieve_payment_intent(key, id).await
+            }
+            StripeRequest::CapturePaymentIntent {
+                id,
+                amount_to_capture,
+            } => {
+                self.capture_payment_intent(key, id, *amount_to_capture)
+                    .await
+            }
+            StripeRequest::CancelPaymentIntent { id, reason } => {
+                self.cancel_payment_intent(key, id, reason.as_deref()).await
+            }
+            StripeRequest::CreateRefund { target, amount } => {
+                self.create_refund(key, target.clone(), *amount).await
+            }
+            StripeRequest::ListReaders { query } => self.list_readers(key, query).await,
+            StripeRequest::RegisterReader {
+                registration_code,
+                label,
+                location,
+            } => {
+                self.register_reader(
+                    key,
+                    registration_code,
+                    label.as_deref(),
+                    location.as_deref(),
+                )
+                .await
+            }
+            StripeRequest::ListLocations => self.list_locations(key, &[]).await,
+            StripeRequest::CreateLocation {
+                display_name,
+                address,
+            } => self.create_location(key, display_name, address).await,
+            StripeRequest::RetrieveAccount => self.retrieve_account(key).await,
+        }
+    }
+
     /// `POST /v1/terminal/connection_tokens` with no body.
     pub async fn connection_token(
         &self,

@@ -11,7 +11,7 @@ pub mod client;
 pub mod retry;
 pub mod secret;
 
-pub use api::{CreatePaymentIntent, RefundTarget};
+pub use api::{CreatePaymentIntent, RefundTarget, StripeRequest};
 pub use client::{
     encode_form, quote_path_segment, StripeClient, StripeClientConfig, StripeError, StripeResponse,
     DEFAULT_API_VERSION, DEFAULT_BASE_URL,

@@ -5,7 +5,8 @@
 use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::{json, Value};
 
-use odoo_pos_stripe::auth::users::{create_api_key, system_env};
+use odoo_pos_stripe::auth::users::create_api_key;
+use odoo_pos_stripe::orm::Env;
 
 use crate::both;
 use crate::helpers::*;
@@ -58,7 +59,7 @@ async fn session_info(app: &TestApp, s: &WebSession) -> Value {
 async fn api_key(app: &TestApp, uid: i64, expiration: Option<&str>) -> String {
     let tx = app.services.db.begin().await.unwrap();
     let key = {
-        let env = system_env(&tx, &app.services);
+        let env = Env::system(&tx, app.services.registry, &*app.services);
         create_api_key(&env, uid, "test key", expiration)
             .await
             .expect("creating an API key")

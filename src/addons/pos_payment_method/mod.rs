@@ -1,20 +1,125 @@
 //! `pos.payment.method`: journal rules, the payment-method-type interplay, the Stripe
-//! serial number and the freeze while a session using the method is open. The Stripe
-//! RPC methods live in `pos_stripe`.
+//! serial number and the freeze while a session using the method is open; with
+//! `pos_stripe`'s extension of the class in [`stripe`] (the POS client's payment calls)
+//! and [`readers`] (Stripe readers and locations, for setting up a terminal).
+
+mod readers;
+mod stripe;
 
 use std::collections::HashMap;
 
+use async_trait::async_trait;
 use serde_json::{json, Map, Value};
 
 use crate::errors::{OdooError, OdooResult};
+use crate::orm::behaviour::{Behaviour, Check, Compute, Method};
 use crate::orm::domain::{Domain, Op};
-use crate::orm::Env;
+use crate::orm::{Env, COPY_CONTEXT_KEY};
+
+pub struct PosPaymentMethod;
+
+#[async_trait]
+impl Behaviour for PosPaymentMethod {
+    fn model(&self) -> &'static str {
+        "pos.payment.method"
+    }
+
+    fn computes(&self) -> Vec<Compute> {
+        vec![
+            Compute {
+                field: "is_cash_count",
+                run: |env, ids| Box::pin(compute_journal_type(env, ids, true)),
+            },
+            Compute {
+                field: "type",
+                run: |env, ids| Box::pin(compute_journal_type(env, ids, false)),
+            },
+            Compute {
+                field: "open_session_ids",
+                run: |env, ids| Box::pin(compute_open_sessions(env, ids)),
+            },
+            Compute {
+                field: "hide_use_payment_terminal",
+                run: |env, ids| Box::pin(compute_hide_terminal(env, ids)),
+            },
+        ]
+    }
+
+    fn checks(&self) -> Vec<Check> {
+        vec![
+            Check {
+                fields: &["journal_id"],
+                run: |env, ids| Box::pin(check_journal_type(env, ids)),
+            },
+            Check {
+                fields: &["journal_id", "use_payment_terminal"],
+                run: |env, ids| Box::pin(check_cash_terminal(env, ids)),
+            },
+            Check {
+                fields: &["stripe_serial_number", "use_payment_terminal"],
+                run: |env, ids| Box::pin(check_stripe_serial(env, ids)),
+            },
+        ]
+    }
+
+    fn methods(&self) -> Vec<Method> {
+        let mut methods = stripe::methods();
+        methods.extend(readers::methods());
+        methods
+    }
+
+    async fn before_create(&self, env: &Env<'_>, vals: &mut Map<String, Value>) -> OdooResult<()> {
+        before_create(env, vals).await
+    }
+
+    async fn before_write(
+        &self,
+        env: &Env<'_>,
+        ids: &[i64],
+        vals: &mut Map<String, Value>,
+    ) -> OdooResult<()> {
+        before_write(env, ids, vals).await
+    }
+
+    async fn before_unlink(&self, env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
+        before_unlink(env, ids).await
+    }
+
+    async fn selection(
+        &self,
+        env: &Env<'_>,
+        field: &models::Field,
+        declared: &[(&'static str, &'static str)],
+    ) -> OdooResult<Vec<(&'static str, &'static str)>> {
+        // The `stripe` terminal exists only while it is enabled in the settings.
+        if field.name == "use_payment_terminal" && !stripe_terminal_enabled(env).await? {
+            return Ok(declared
+                .iter()
+                .filter(|(k, _)| *k != "stripe")
+                .copied()
+                .collect());
+        }
+        Ok(declared.to_vec())
+    }
+
+    /// A copied payment method belongs to no POS.
+    fn copy_defaults(&self, mut default: Map<String, Value>) -> Map<String, Value> {
+        if !default.contains_key("config_ids") {
+            default.insert("config_ids".into(), json!([[5, 0, 0]]));
+        }
+        default
+    }
+
+    fn copy_renames(&self) -> bool {
+        true
+    }
+}
 
 /// Key of the system parameter that records whether the Stripe terminal is enabled.
 pub const STRIPE_ENABLED_PARAM: &str = "pos_stripe.module_enabled";
 
 /// `is_cash_count` (cash journal) or `type` (cash / bank / pay_later).
-pub async fn compute_journal_type(
+async fn compute_journal_type(
     env: &Env<'_>,
     ids: &[i64],
     is_cash_count: bool,
@@ -45,7 +150,7 @@ pub async fn compute_journal_type(
 }
 
 /// Sessions not yet closed of the POSes using each method.
-pub async fn compute_open_sessions(env: &Env<'_>, ids: &[i64]) -> OdooResult<HashMap<i64, Value>> {
+async fn compute_open_sessions(env: &Env<'_>, ids: &[i64]) -> OdooResult<HashMap<i64, Value>> {
     let sudo = env.sudo();
     let mut out = HashMap::new();
     for id in ids {
@@ -65,7 +170,7 @@ pub async fn compute_open_sessions(env: &Env<'_>, ids: &[i64]) -> OdooResult<Has
 }
 
 /// The terminal choice is hidden for cash and customer-account methods.
-pub async fn compute_hide_terminal(env: &Env<'_>, ids: &[i64]) -> OdooResult<HashMap<i64, Value>> {
+async fn compute_hide_terminal(env: &Env<'_>, ids: &[i64]) -> OdooResult<HashMap<i64, Value>> {
     let types = compute_journal_type(env, ids, false).await?;
     Ok(types
         .into_iter()
@@ -75,7 +180,7 @@ pub async fn compute_hide_terminal(env: &Env<'_>, ids: &[i64]) -> OdooResult<Has
 
 pub async fn stripe_terminal_enabled(env: &Env<'_>) -> OdooResult<bool> {
     Ok(
-        crate::addons::res_config_settings::get_param(env, STRIPE_ENABLED_PARAM)
+        super::ir_config_parameter::get_param(env, STRIPE_ENABLED_PARAM)
             .await?
             .as_deref()
             == Some("True"),
@@ -109,7 +214,7 @@ fn trim_serial(vals: &mut Map<String, Value>) {
     }
 }
 
-pub async fn before_create(env: &Env<'_>, vals: &mut Map<String, Value>) -> OdooResult<()> {
+async fn before_create(env: &Env<'_>, vals: &mut Map<String, Value>) -> OdooResult<()> {
     trim_serial(vals);
     // Odoo 18: only a `terminal` method keeps its terminal.
     if vals.get("payment_method_type").and_then(Value::as_str) != Some("terminal") {
@@ -118,11 +223,7 @@ pub async fn before_create(env: &Env<'_>, vals: &mut Map<String, Value>) -> Odoo
     check_terminal_value(env, vals).await
 }
 
-pub async fn before_write(
-    env: &Env<'_>,
-    ids: &[i64],
-    vals: &mut Map<String, Value>,
-) -> OdooResult<()> {
+async fn before_write(env: &Env<'_>, ids: &[i64], vals: &mut Map<String, Value>) -> OdooResult<()> {
     trim_serial(vals);
     if let Some(t) = vals.get("payment_method_type") {
         if t.as_str() != Some("terminal") {
@@ -156,7 +257,7 @@ pub async fn before_write(
     Ok(())
 }
 
-pub async fn before_unlink(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
+async fn before_unlink(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
     let open = compute_open_sessions(env, ids).await?;
     if open
         .values()
@@ -169,7 +270,7 @@ pub async fn before_unlink(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
     Ok(())
 }
 
-pub async fn check_journal_type(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
+async fn check_journal_type(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
     let types = compute_journal_type(env, ids, false).await?;
     let rows = env
         .sudo()
@@ -187,7 +288,7 @@ pub async fn check_journal_type(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
     Ok(())
 }
 
-pub async fn check_cash_terminal(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
+async fn check_cash_terminal(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
     let types = compute_journal_type(env, ids, false).await?;
     let rows = env
         .sudo()
@@ -208,7 +309,7 @@ pub async fn check_cash_terminal(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
 }
 
 /// A Stripe method needs a serial, and a serial belongs to one method in all companies.
-pub async fn check_stripe_serial(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
+async fn check_stripe_serial(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
     let sudo = env.sudo().with_context("active_test", json!(false));
     let rows = sudo
         .values_of(
@@ -222,9 +323,7 @@ pub async fn check_stripe_serial(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
         // Odoo's form requires the serial; a copy (which never copies it) is made without it.
         if r.get("use_payment_terminal").and_then(Value::as_str) == Some("stripe")
             && serial.is_none()
-            && !env
-                .context
-                .contains_key(crate::orm::engine::COPY_CONTEXT_KEY)
+            && !env.context.contains_key(COPY_CONTEXT_KEY)
         {
             return Err(OdooError::ValidationError("The Stripe Serial Number is required for a payment method using a Stripe terminal.".into()));
         }
@@ -240,10 +339,7 @@ pub async fn check_stripe_serial(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
             .first()
         {
             let name = sudo
-                .display_names(
-                    crate::orm::engine::model_of("pos.payment.method")?,
-                    &[*other],
-                )
+                .display_names(env.model("pos.payment.method")?, &[*other])
                 .await?;
             return Err(OdooError::ValidationError(format!(
                 "Terminal {} is already used on payment method {}.",
@@ -253,14 +349,4 @@ pub async fn check_stripe_serial(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
         }
     }
     Ok(())
-}
-
-pub async fn call(
-    env: &Env<'_>,
-    method: &str,
-    ids: Vec<i64>,
-    args: Vec<Value>,
-    kwargs: Map<String, Value>,
-) -> OdooResult<Value> {
-    crate::pos_stripe::call(env, method, ids, args, kwargs).await
 }

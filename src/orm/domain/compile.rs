@@ -1,337 +1,28 @@
-//! Odoo domains: parsed once from JSON into a typed tree, then compiled into
-//! parameterised sea-query expressions. Values never reach SQL text.
+//! Compiling a [`Domain`] into a parameterised sea-query expression: Odoo's NULL
+//! rules, `!` pushed down as Odoo does, dotted paths as subqueries, x2many leaves
+//! through their relation tables.
 
 use models::{Field, FieldType, Model};
 use sea_orm::sea_query::{Alias, Expr, Func, Query, SelectStatement, SimpleExpr};
 use sea_orm::DbBackend;
 use serde_json::Value;
 
-use super::registry::registry;
-use super::values::{self, python_repr};
+use super::{leaf_repr, Domain, Op};
 use crate::errors::{OdooError, OdooResult};
-
-/// Comparison operators of a domain leaf.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Op {
-    Eq,
-    Ne,
-    Lt,
-    Gt,
-    Le,
-    Ge,
-    EqOpt,
-    Like,
-    NotLike,
-    ILike,
-    NotILike,
-    EqLike,
-    EqILike,
-    In,
-    NotIn,
-    ChildOf,
-    ParentOf,
-    Any,
-    NotAny,
-}
-
-impl Op {
-    pub fn parse(s: &str) -> Option<Op> {
-        Some(match s {
-            "=" | "==" => Op::Eq,
-            "!=" | "<>" => Op::Ne,
-            "<" => Op::Lt,
-            ">" => Op::Gt,
-            "<=" => Op::Le,
-            ">=" => Op::Ge,
-            "=?" => Op::EqOpt,
-            "like" => Op::Like,
-            "not like" => Op::NotLike,
-            "ilike" => Op::ILike,
-            "not ilike" => Op::NotILike,
-            "=like" => Op::EqLike,
-            "=ilike" => Op::EqILike,
-            "in" => Op::In,
-            "not in" => Op::NotIn,
-            "child_of" => Op::ChildOf,
-            "parent_of" => Op::ParentOf,
-            "any" => Op::Any,
-            "not any" => Op::NotAny,
-            _ => return None,
-        })
-    }
-
-    /// The operator as written in a domain.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Op::Eq => "=",
-            Op::Ne => "!=",
-            Op::Lt => "<",
-            Op::Gt => ">",
-            Op::Le => "<=",
-            Op::Ge => ">=",
-            Op::EqOpt => "=?",
-            Op::Like => "like",
-            Op::NotLike => "not like",
-            Op::ILike => "ilike",
-            Op::NotILike => "not ilike",
-            Op::EqLike => "=like",
-            Op::EqILike => "=ilike",
-            Op::In => "in",
-            Op::NotIn => "not in",
-            Op::ChildOf => "child_of",
-            Op::ParentOf => "parent_of",
-            Op::Any => "any",
-            Op::NotAny => "not any",
-        }
-    }
-
-    /// Operators that also match NULL, per Odoo's rules.
-    fn is_negative(self) -> bool {
-        matches!(
-            self,
-            Op::Ne | Op::NotLike | Op::NotILike | Op::NotIn | Op::NotAny
-        )
-    }
-
-    /// The operator Odoo swaps in when it pushes a `!` down onto a leaf
-    /// (`TERM_OPERATORS_NEGATION`); `None` keeps the `!` as SQL `NOT`.
-    fn negation(self) -> Option<Op> {
-        Some(match self {
-            Op::Eq => Op::Ne,
-            Op::Ne => Op::Eq,
-            Op::Lt => Op::Ge,
-            Op::Ge => Op::Lt,
-            Op::Gt => Op::Le,
-            Op::Le => Op::Gt,
-            Op::Like => Op::NotLike,
-            Op::NotLike => Op::Like,
-            Op::ILike => Op::NotILike,
-            Op::NotILike => Op::ILike,
-            Op::In => Op::NotIn,
-            Op::NotIn => Op::In,
-            Op::Any => Op::NotAny,
-            Op::NotAny => Op::Any,
-            _ => return None,
-        })
-    }
-
-    fn positive(self) -> Op {
-        match self {
-            Op::Ne => Op::Eq,
-            Op::NotLike => Op::Like,
-            Op::NotILike => Op::ILike,
-            Op::NotIn => Op::In,
-            Op::NotAny => Op::Any,
-            other => other,
-        }
-    }
-}
-
-/// A parsed domain.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Domain {
-    True,
-    False,
-    And(Vec<Domain>),
-    Or(Vec<Domain>),
-    Not(Box<Domain>),
-    Leaf {
-        path: Vec<String>,
-        op: Op,
-        value: Value,
-        raw: Value,
-    },
-}
-
-fn syntax_error(domain: &Value) -> OdooError {
-    OdooError::ValueError(format!(
-        "Domain {} is syntactically not correct.",
-        python_repr(domain)
-    ))
-}
-
-fn leaf_repr(raw: &Value) -> String {
-    match raw {
-        Value::Array(items) => format!(
-            "({})",
-            items.iter().map(python_repr).collect::<Vec<_>>().join(", ")
-        ),
-        other => python_repr(other),
-    }
-}
-
-impl Domain {
-    /// Parses Odoo's prefix notation; `null`/`false` mean the empty domain.
-    pub fn parse(v: &Value) -> OdooResult<Domain> {
-        let items = match v {
-            Value::Null | Value::Bool(false) => return Ok(Domain::True),
-            Value::Array(items) => items,
-            _ => return Err(syntax_error(v)),
-        };
-        let mut pos = 0;
-        let mut terms = Vec::new();
-        while pos < items.len() {
-            terms.push(Self::parse_one(items, &mut pos, v)?);
-        }
-        Ok(match terms.len() {
-            0 => Domain::True,
-            1 => terms.pop().unwrap_or(Domain::True),
-            _ => Domain::And(terms),
-        })
-    }
-
-    fn parse_one(items: &[Value], pos: &mut usize, whole: &Value) -> OdooResult<Domain> {
-        let item = items.get(*pos).ok_or_else(|| syntax_error(whole))?;
-        *pos += 1;
-        match item {
-            Value::String(s) if s == "&" || s == "|" => {
-                let a = Self::parse_one(items, pos, whole)?;
-                let b = Self::parse_one(items, pos, whole)?;
-                Ok(if s == "&" {
-                    Domain::And(vec![a, b])
-                } else {
-                    Domain::Or(vec![a, b])
-                })
-            }
-            Value::String(s) if s == "!" => {
-                Ok(Domain::Not(Box::new(Self::parse_one(items, pos, whole)?)))
-            }
-            Value::Array(leaf) if leaf.len() == 3 => {
-                if leaf[0] == 1 && leaf[1] == "=" && leaf[2] == 1 {
-                    return Ok(Domain::True);
-                }
-                if leaf[0] == 0 && leaf[1] == "=" && leaf[2] == 1 {
-                    return Ok(Domain::False);
-                }
-                let (Value::String(path), Value::String(op)) = (&leaf[0], &leaf[1]) else {
-                    return Err(OdooError::ValueError(format!(
-                        "Invalid leaf {}",
-                        leaf_repr(item)
-                    )));
-                };
-                let op = Op::parse(&op.to_lowercase()).ok_or_else(|| {
-                    OdooError::ValueError(format!("Invalid leaf {}", leaf_repr(item)))
-                })?;
-                if path.is_empty() {
-                    return Err(OdooError::ValueError(format!(
-                        "Invalid leaf {}",
-                        leaf_repr(item)
-                    )));
-                }
-                Ok(Domain::Leaf {
-                    path: path.split('.').map(str::to_string).collect(),
-                    op,
-                    value: leaf[2].clone(),
-                    raw: item.clone(),
-                })
-            }
-            _ => Err(syntax_error(whole)),
-        }
-    }
-
-    /// Back to Odoo's prefix notation (used to hand a rewritten sub-domain to `any`).
-    pub fn to_json(&self) -> Value {
-        fn items(d: &Domain, out: &mut Vec<Value>) {
-            match d {
-                Domain::True => out.push(serde_json::json!([1, "=", 1])),
-                Domain::False => out.push(serde_json::json!([0, "=", 1])),
-                Domain::And(v) | Domain::Or(v) if v.is_empty() => {
-                    items(
-                        if matches!(d, Domain::And(_)) {
-                            &Domain::True
-                        } else {
-                            &Domain::False
-                        },
-                        out,
-                    );
-                }
-                Domain::And(v) | Domain::Or(v) => {
-                    let op = if matches!(d, Domain::And(_)) {
-                        "&"
-                    } else {
-                        "|"
-                    };
-                    for _ in 1..v.len() {
-                        out.push(Value::String(op.into()));
-                    }
-                    for sub in v {
-                        items(sub, out);
-                    }
-                }
-                Domain::Not(sub) => {
-                    out.push(Value::String("!".into()));
-                    items(sub, out);
-                }
-                Domain::Leaf {
-                    path, op, value, ..
-                } => out.push(serde_json::json!([path.join("."), op.as_str(), value])),
-            }
-        }
-        let mut out = Vec::new();
-        items(self, &mut out);
-        Value::Array(out)
-    }
-
-    /// Whether any leaf filters on `field` (at the top of its path).
-    pub fn mentions(&self, field: &str) -> bool {
-        match self {
-            Domain::True | Domain::False => false,
-            Domain::And(v) | Domain::Or(v) => v.iter().any(|d| d.mentions(field)),
-            Domain::Not(d) => d.mentions(field),
-            Domain::Leaf { path, .. } => path[0] == field,
-        }
-    }
-
-    /// `!self` distributed the way Odoo does it (`distribute_not`): De Morgan on `&`
-    /// and `|`, and leaf operators swapped for their negation, so that `!(f = v)`
-    /// matches NULL exactly like `f != v`. `None` when the `!` must stay a SQL `NOT`.
-    pub fn negate(&self) -> Option<Domain> {
-        let not = |d: &Domain| {
-            d.negate()
-                .unwrap_or_else(|| Domain::Not(Box::new(d.clone())))
-        };
-        Some(match self {
-            Domain::True => Domain::False,
-            Domain::False => Domain::True,
-            Domain::And(items) => Domain::Or(items.iter().map(not).collect()),
-            Domain::Or(items) => Domain::And(items.iter().map(not).collect()),
-            Domain::Not(d) => (**d).clone(),
-            Domain::Leaf {
-                path,
-                op,
-                value,
-                raw,
-            } => Domain::Leaf {
-                path: path.clone(),
-                op: op.negation()?,
-                value: value.clone(),
-                raw: raw.clone(),
-            },
-        })
-    }
-
-    pub fn and(self, other: Domain) -> Domain {
-        match (self, other) {
-            (Domain::True, d) | (d, Domain::True) => d,
-            (a, b) => Domain::And(vec![a, b]),
-        }
-    }
-
-    pub fn leaf(field: &str, op: Op, value: Value) -> Domain {
-        let raw = serde_json::json!([field, op.as_str(), value.clone()]);
-        Domain::Leaf {
-            path: vec![field.to_string()],
-            op,
-            value,
-            raw,
-        }
-    }
-}
+use crate::orm::values::{self, python_repr};
 
 /// Compiles domains for one backend. `active_test` applies Odoo's archived-record
 /// filter to subqueries on related models.
+#[derive(Clone, Copy)]
 pub struct Compiler {
     pub backend: DbBackend,
+    /// Where the comodels of relational paths are looked up.
+    pub models: &'static dyn Declarations,
+}
+
+/// The model declarations a domain is compiled against (the registry's).
+pub trait Declarations: Sync {
+    fn declaration(&self, name: &str) -> Option<&Model>;
 }
 
 fn col(table: &str, name: &str) -> Expr {
@@ -436,7 +127,7 @@ impl Compiler {
             let comodel = field
                 .ty
                 .comodel()
-                .and_then(|c| registry().get(c))
+                .and_then(|c| self.models.declaration(c))
                 .ok_or_else(|| {
                     OdooError::ValueError(format!(
                         "Invalid field {}.{} in leaf {}",
@@ -455,7 +146,7 @@ impl Compiler {
         }
         // Plain x2many fields have no column but are searchable through their
         // relation; computed and related fields are not.
-        let searchable_x2many = field.ty.is_x2many() && field.compute.is_none();
+        let searchable_x2many = field.ty.is_x2many() && !field.computed;
         if field.related.is_some() || (!field.store && field.name != "id" && !searchable_x2many) {
             return Err(OdooError::ValueError(format!(
                 "Non-stored field {}.{} cannot be searched.",
@@ -464,8 +155,9 @@ impl Compiler {
         }
         match &field.ty {
             FieldType::Many2one { comodel, .. } => {
-                let comodel = registry()
-                    .get(comodel)
+                let comodel = self
+                    .models
+                    .declaration(comodel)
                     .ok_or_else(|| OdooError::internal("unknown comodel"))?;
                 if matches!(op, Op::Any | Op::NotAny) {
                     let sub = Domain::parse(value)?;
@@ -499,8 +191,9 @@ impl Compiler {
                 self.scalar(table, field, op, value, raw)
             }
             FieldType::One2many { comodel, .. } | FieldType::Many2many { comodel, .. } => {
-                let comodel = registry()
-                    .get(comodel)
+                let comodel = self
+                    .models
+                    .declaration(comodel)
                     .ok_or_else(|| OdooError::internal("unknown comodel"))?;
                 let sub = match op {
                     Op::Any | Op::NotAny => Domain::parse(value)?,
@@ -784,140 +477,4 @@ pub fn resolve_m2m<'a>(
     column2: &'a str,
 ) -> (&'a str, &'a str, &'a str) {
     (relation, column1, column2)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use sea_orm::sea_query::SqliteQueryBuilder;
-    use serde_json::json;
-
-    fn sql(model: &str, domain: Value) -> String {
-        let m = registry().get(model).unwrap();
-        let d = Domain::parse(&domain).unwrap();
-        let q = Compiler {
-            backend: DbBackend::Sqlite,
-        }
-        .id_subquery(m, &d)
-        .unwrap();
-        q.to_string(SqliteQueryBuilder)
-    }
-
-    #[test]
-    fn prefix_operators_take_their_operands() {
-        let d = Domain::parse(&json!([
-            "|",
-            ["name", "=", "a"],
-            "!",
-            ["name", "=", "b"],
-            ["id", ">", 3]
-        ]))
-        .unwrap();
-        assert!(matches!(d, Domain::And(ref v) if v.len() == 2));
-        assert!(Domain::parse(&json!(["&", ["name", "=", "a"]])).is_err());
-        assert!(Domain::parse(&json!([["name", "=="]])).is_err());
-        let err = Domain::parse(&json!([["name", "equals", 1]])).unwrap_err();
-        assert_eq!(
-            err,
-            OdooError::ValueError("Invalid leaf ('name', 'equals', 1)".into())
-        );
-    }
-
-    #[test]
-    fn null_rules_follow_odoo() {
-        let s = sql(
-            "pos.payment.method",
-            json!([["stripe_serial_number", "=", false]]),
-        );
-        assert!(s.contains("\"stripe_serial_number\" IS NULL"), "{s}");
-        let s = sql(
-            "pos.payment.method",
-            json!([["stripe_serial_number", "!=", "X"]]),
-        );
-        assert!(
-            s.contains("<> 'X' OR \"pos_payment_method\".\"stripe_serial_number\" IS NULL"),
-            "{s}"
-        );
-        let s = sql(
-            "pos.payment.method",
-            json!([["split_transactions", "=", false]]),
-        );
-        assert!(s.contains("IS NULL OR"), "{s}");
-        let s = sql("pos.payment.method", json!([["id", "in", []]]));
-        assert!(s.contains("1 = 0"), "{s}");
-        let s = sql("pos.payment.method", json!([["id", "not in", []]]));
-        assert!(s.contains("1 = 1"), "{s}");
-    }
-
-    #[test]
-    fn domains_round_trip_to_json() {
-        for d in [
-            json!(["|", ["name", "=", "a"], "!", ["id", "in", [1, 2]]]),
-            json!([
-                "&",
-                "&",
-                ["a", "=", 1],
-                ["b", "child_of", 3],
-                ["c.d", "not any", [["e", "=", false]]]
-            ]),
-            json!([[1, "=", 1]]),
-        ] {
-            let parsed = Domain::parse(&d).unwrap();
-            assert_eq!(parsed.to_json(), d);
-            assert_eq!(Domain::parse(&parsed.to_json()).unwrap(), parsed);
-        }
-    }
-
-    #[test]
-    fn not_is_distributed_like_odoo() {
-        // `!(f = v)` is `f != v`, NULL included; De Morgan through `|`.
-        let s = sql(
-            "pos.payment.method",
-            json!(["!", ["stripe_serial_number", "=", "X"]]),
-        );
-        assert!(s.contains("<> 'X' OR"), "{s}");
-        assert!(!s.contains("NOT"), "{s}");
-        let s = sql(
-            "pos.payment.method",
-            json!(["!", "|", ["name", "=", "a"], ["sequence", "<", 3]]),
-        );
-        assert!(s.contains("\"sequence\" >= 3"), "{s}");
-        // Operators without a negation keep a SQL NOT.
-        let s = sql("pos.payment.method", json!(["!", ["name", "=like", "a%"]]));
-        assert!(s.contains("NOT"), "{s}");
-        let d = Domain::parse(&json!(["!", "!", ["name", "=", "a"]])).unwrap();
-        assert_eq!(
-            d.negate().and_then(|n| n.negate()),
-            Domain::parse(&json!(["!", ["name", "=", "a"]]))
-                .unwrap()
-                .negate()
-        );
-    }
-
-    #[test]
-    fn values_are_bound_never_interpolated_into_identifiers() {
-        let err = Domain::parse(&json!([["name; DROP TABLE x", "=", 1]])).and_then(|d| {
-            Compiler {
-                backend: DbBackend::Sqlite,
-            }
-            .compile(registry().get("pos.config").unwrap(), &d)
-        });
-        assert!(
-            matches!(err, Err(OdooError::ValueError(m)) if m.starts_with("Invalid field pos.config.name; DROP TABLE x in leaf"))
-        );
-    }
-
-    #[test]
-    fn dotted_paths_become_subqueries() {
-        let s = sql(
-            "pos.payment.method",
-            json!([["journal_id.type", "=", "bank"]]),
-        );
-        assert!(
-            s.contains(
-                "\"journal_id\" IN (SELECT \"account_journal\".\"id\" FROM \"account_journal\""
-            ),
-            "{s}"
-        );
-    }
 }

@@ -1,0 +1,39 @@
+//! `account.account`: shown as "code name".
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use serde_json::Value;
+
+use crate::errors::OdooResult;
+use crate::orm::behaviour::Behaviour;
+use crate::orm::Env;
+
+pub struct AccountAccount;
+
+#[async_trait]
+impl Behaviour for AccountAccount {
+    fn model(&self) -> &'static str {
+        "account.account"
+    }
+
+    async fn display_names(
+        &self,
+        env: &Env<'_>,
+        ids: &[i64],
+    ) -> OdooResult<Option<HashMap<i64, String>>> {
+        let rows = env
+            .sudo()
+            .values_of("account.account", ids, &["code", "name"])
+            .await?;
+        Ok(Some(
+            rows.into_iter()
+                .map(|(id, r)| {
+                    let code = r.get("code").and_then(Value::as_str).unwrap_or_default();
+                    let name = r.get("name").and_then(Value::as_str).unwrap_or_default();
+                    (id, format!("{code} {name}").trim().to_string())
+                })
+                .collect(),
+        ))
+    }
+}

@@ -1,0 +1,291 @@
+//! `pos_stripe`'s methods on `pos.payment.method`, as the POS client calls them:
+//! `stripe_connection_token`, `stripe_payment_intent`, `stripe_capture_payment`,
+//! `action_stripe_key`, plus what POS users need and Odoo lacks on the server: cancel,
+//! refund and status. Each checks rights and reads what it needs in the call's
+//! transaction, then returns the Stripe request to send once it has committed. The
+//! secret key is read with elevated rights and never leaves unmasked.
+
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+
+use crate::addons::stripe_call::{provider_id, provider_key, stripe_error, StripeCall};
+use crate::addons::{missing_error, single_id};
+use crate::errors::{OdooError, OdooResult};
+use crate::money::to_minor_units;
+use crate::orm::behaviour::{Args, Method, MethodKind, Outcome, Param, ParamKind};
+use crate::orm::values::json_to_decimal;
+use crate::orm::Env;
+use crate::stripe::{CreatePaymentIntent, RefundTarget, StripeError, StripeRequest};
+
+const MODEL: &str = "pos.payment.method";
+const NO_TOKEN_ACCESS: &str = "Do not have access to fetch token from Stripe";
+const NO_REFUND_ACCESS: &str = "Do not have access to refund Stripe payment";
+
+/// Odoo 16 to 18 call these on the model; master calls them on a record
+/// (`[[method_id], intent_id, ...]`): both are accepted.
+const ON_MODEL_OR_RECORD: MethodKind = MethodKind::Model { accepts_ids: true };
+
+const INTENT: Param = Param::required("paymentIntentId", ParamKind::Str);
+
+pub(super) fn methods() -> Vec<Method> {
+    vec![
+        Method {
+            name: "stripe_connection_token",
+            kind: ON_MODEL_OR_RECORD,
+            params: vec![],
+            readonly: true,
+            run: |env, _| Box::pin(connection_token(env)),
+        },
+        Method {
+            name: "stripe_payment_intent",
+            kind: MethodKind::Record,
+            params: vec![Param::required("amount", ParamKind::Amount)],
+            readonly: true,
+            run: |env, args| Box::pin(payment_intent(env, args)),
+        },
+        Method {
+            name: "stripe_capture_payment",
+            kind: ON_MODEL_OR_RECORD,
+            params: vec![INTENT, Param::optional("amount", ParamKind::Amount)],
+            readonly: true,
+            run: |env, args| Box::pin(capture_payment(env, args)),
+        },
+        Method {
+            name: "stripe_cancel_payment",
+            kind: ON_MODEL_OR_RECORD,
+            params: vec![INTENT],
+            readonly: true,
+            run: |env, args| Box::pin(cancel_payment(env, args)),
+        },
+        Method {
+            name: "stripe_payment_status",
+            kind: ON_MODEL_OR_RECORD,
+            params: vec![INTENT],
+            readonly: true,
+            run: |env, args| Box::pin(payment_status(env, args)),
+        },
+        Method {
+            name: "stripe_refund",
+            kind: ON_MODEL_OR_RECORD,
+            params: vec![
+                Param::required("payment_intent_id", ParamKind::Str),
+                Param::optional("amount", ParamKind::Amount),
+            ],
+            readonly: true,
+            run: |env, args| Box::pin(refund(env, args)),
+        },
+        Method {
+            name: "action_stripe_key",
+            kind: ON_MODEL_OR_RECORD,
+            params: vec![],
+            readonly: true,
+            run: |env, _| Box::pin(action_stripe_key(env)),
+        },
+    ]
+}
+
+pub(super) fn require_group(env: &Env<'_>, group: &str, message: &str) -> OdooResult<()> {
+    if env.su || env.user.has_group(group) {
+        Ok(())
+    } else {
+        Err(OdooError::AccessError(message.to_string()))
+    }
+}
+
+/// What a payment method's Stripe calls need: its company, currency and country.
+pub(super) struct MethodInfo {
+    pub company_id: i64,
+    pub currency: String,
+    pub rounding: Decimal,
+    pub country_code: Option<String>,
+}
+
+pub(super) async fn method_info(env: &Env<'_>, method_id: i64) -> OdooResult<MethodInfo> {
+    let sudo = env.sudo().with_context("active_test", json!(false));
+    if env
+        .existing(env.model(MODEL)?, &[method_id])
+        .await?
+        .is_empty()
+    {
+        return Err(missing_error(env, MODEL, &[method_id]));
+    }
+    let row = sudo
+        .values_of(MODEL, &[method_id], &["journal_id", "company_id"])
+        .await?
+        .remove(&method_id)
+        .unwrap_or_default();
+    let company_id = row.get("company_id").and_then(Value::as_i64).unwrap_or(1);
+    let mut currency_id = Value::Null;
+    if let Some(j) = row.get("journal_id").and_then(Value::as_i64) {
+        currency_id = sudo.value_of("account.journal", j, "currency_id").await?;
+    }
+    if currency_id.is_null() {
+        currency_id = sudo
+            .value_of("res.company", company_id, "currency_id")
+            .await?;
+    }
+    let cid = currency_id
+        .as_i64()
+        .ok_or_else(|| OdooError::UserError("The payment method has no currency.".into()))?;
+    let cur = sudo
+        .values_of("res.currency", &[cid], &["name", "rounding"])
+        .await?
+        .remove(&cid)
+        .unwrap_or_default();
+    let country = sudo
+        .value_of("res.company", company_id, "country_id")
+        .await?;
+    let country_code = match country.as_i64() {
+        Some(c) => sudo
+            .value_of("res.country", c, "code")
+            .await?
+            .as_str()
+            .map(str::to_string),
+        None => None,
+    };
+    Ok(MethodInfo {
+        company_id,
+        currency: cur
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("USD")
+            .to_string(),
+        rounding: cur
+            .get("rounding")
+            .and_then(json_to_decimal)
+            .unwrap_or(Decimal::new(1, 2)),
+        country_code,
+    })
+}
+
+fn minor_units(amount: Decimal, rounding: Decimal) -> OdooResult<i64> {
+    to_minor_units(amount, rounding).map_err(|e| OdooError::ValueError(e.to_string()))
+}
+
+/// The currency rounding a capture or refund converts with: the context's
+/// `stripe_currency_rounding` (Odoo 18's client sends it), else the method's
+/// currency when called on a record, else cents.
+async fn rounding(env: &Env<'_>, record: Option<i64>, context_first: bool) -> OdooResult<Decimal> {
+    let from_context = env
+        .context
+        .get("stripe_currency_rounding")
+        .and_then(json_to_decimal)
+        .filter(|r| *r > Decimal::ZERO || !context_first);
+    match (record, from_context) {
+        (_, Some(r)) if context_first => Ok(r),
+        (Some(id), _) => Ok(method_info(env, id).await?.rounding),
+        (None, Some(r)) => Ok(r),
+        (None, None) => Ok(Decimal::new(1, 2)),
+    }
+}
+
+/// The record a model-or-record method was called on, if any.
+fn record_of(args: &Args) -> OdooResult<Option<i64>> {
+    if args.ids.is_empty() {
+        Ok(None)
+    } else {
+        single_id(MODEL, &args.ids).map(Some)
+    }
+}
+
+async fn connection_token(env: &Env<'_>) -> OdooResult<Outcome> {
+    require_group(env, "point_of_sale.group_pos_user", NO_TOKEN_ACCESS)?;
+    let key = provider_key(env, env.company_id()?).await?;
+    Ok(StripeCall::new(env, key, StripeRequest::ConnectionToken)?.into_outcome())
+}
+
+async fn payment_intent(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
+    require_group(env, "point_of_sale.group_pos_user", NO_TOKEN_ACCESS)?;
+    let id = single_id(MODEL, &args.ids)?;
+    let amount = args.amount(0).unwrap_or_default();
+    let info = method_info(env, id).await?;
+    let key = provider_key(env, env.company_id()?).await?;
+    let mut request = CreatePaymentIntent {
+        currency: info.currency.clone(),
+        amount: minor_units(amount, info.rounding)?,
+        payment_method_types: vec!["card_present".into()],
+        capture_method: "manual".into(),
+        ..CreatePaymentIntent::default()
+    };
+    match (info.currency.as_str(), info.country_code.as_deref()) {
+        ("AUD", Some("AU")) => {
+            request.card_present_capture_method = Some("manual_preferred".into())
+        }
+        ("CAD", Some("CA")) => request.payment_method_types.push("interac_present".into()),
+        _ => {}
+    }
+    Ok(StripeCall::new(env, key, StripeRequest::CreatePaymentIntent(request))?.into_outcome())
+}
+
+async fn capture_payment(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
+    require_group(env, "point_of_sale.group_pos_user", NO_TOKEN_ACCESS)?;
+    let record = record_of(&args)?;
+    let rounding = rounding(env, record, true).await?;
+    let amount_to_capture = args
+        .amount(1)
+        .map(|a| minor_units(a, rounding))
+        .transpose()?;
+    let key = provider_key(env, env.company_id()?).await?;
+    let request = StripeRequest::CapturePaymentIntent {
+        id: args.string(0),
+        amount_to_capture,
+    };
+    Ok(StripeCall::new(env, key, request)?.into_outcome())
+}
+
+async fn cancel_payment(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
+    require_group(env, "point_of_sale.group_pos_user", NO_TOKEN_ACCESS)?;
+    record_of(&args)?;
+    let key = provider_key(env, env.company_id()?).await?;
+    let request = StripeRequest::CancelPaymentIntent {
+        id: args.string(0),
+        reason: None,
+    };
+    Ok(StripeCall::new(env, key, request)?.into_outcome())
+}
+
+async fn payment_status(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
+    require_group(env, "point_of_sale.group_pos_user", NO_TOKEN_ACCESS)?;
+    record_of(&args)?;
+    let key = provider_key(env, env.company_id()?).await?;
+    let request = StripeRequest::RetrievePaymentIntent { id: args.string(0) };
+    Ok(StripeCall::new(env, key, request)?.into_outcome())
+}
+
+/// As Odoo master: a Stripe rejection comes back in-band as `{"error": ...}`.
+async fn refund(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
+    require_group(env, "point_of_sale.group_pos_user", NO_REFUND_ACCESS)?;
+    let record = record_of(&args)?;
+    let rounding = rounding(env, record, false).await?;
+    let amount = args
+        .amount(1)
+        .map(|a| minor_units(a.abs(), rounding))
+        .transpose()?;
+    let key = provider_key(env, env.company_id()?).await?;
+    let request = StripeRequest::CreateRefund {
+        target: RefundTarget::from_id(&args.string(0)),
+        amount,
+    };
+    let answer = Box::new(|result: Result<Value, StripeError>| match result {
+        Ok(v) => Ok(v),
+        Err(StripeError::Api { body, .. }) => {
+            Ok(json!({"error": body.get("error").cloned().unwrap_or(body)}))
+        }
+        Err(e) => Err(stripe_error(e)),
+    });
+    Ok(StripeCall::with_answer(env, key, request, answer)?.into_outcome())
+}
+
+/// The button opens the provider whether or not its key is filled in.
+async fn action_stripe_key(env: &Env<'_>) -> OdooResult<Outcome> {
+    let provider_id = provider_id(env, env.company_id()?).await?;
+    Ok(json!({
+        "name": "Stripe",
+        "res_model": "payment.provider",
+        "type": "ir.actions.act_window",
+        "view_mode": "form",
+        "res_id": provider_id,
+        "views": [[false, "form"]],
+    })
+    .into())
+}

@@ -1,0 +1,165 @@
+//! A request to Stripe as a business method's result: built inside the call's
+//! transaction (rights, the provider's key, amounts), sent by the RPC layer once the
+//! transaction has committed, so that no database connection or lock is held while
+//! Stripe answers. Also the company's Stripe provider and Odoo 18's error texts.
+
+use std::fmt;
+
+use async_trait::async_trait;
+use serde_json::{json, Value};
+
+use crate::errors::{OdooError, OdooResult};
+use crate::orm::behaviour::{AfterCommit, Outcome};
+use crate::orm::domain::{Domain, Op};
+use crate::orm::Env;
+use crate::stripe::{SecretKey, StripeClient, StripeError, StripeRequest};
+
+const TRANSPORT_ERROR: &str = "There are some issues between us and Stripe, try again later.";
+
+/// How Stripe's answer becomes the method's result.
+pub type Answer = Box<dyn FnOnce(Result<Value, StripeError>) -> OdooResult<Value> + Send>;
+
+/// One Stripe request waiting for the commit.
+pub struct StripeCall {
+    client: StripeClient,
+    key: SecretKey,
+    pub request: StripeRequest,
+    answer: Answer,
+}
+
+impl fmt::Debug for StripeCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The key prints masked.
+        f.debug_struct("StripeCall")
+            .field("key", &self.key)
+            .field("request", &self.request)
+            .finish()
+    }
+}
+
+impl StripeCall {
+    /// A request whose answer is Stripe's body as is, errors as Odoo 18 raises them.
+    pub fn new(env: &Env<'_>, key: SecretKey, request: StripeRequest) -> OdooResult<StripeCall> {
+        Self::with_answer(env, key, request, Box::new(|r| r.map_err(stripe_error)))
+    }
+
+    /// A request whose answer `answer` shapes.
+    pub fn with_answer(
+        env: &Env<'_>,
+        key: SecretKey,
+        request: StripeRequest,
+        answer: Answer,
+    ) -> OdooResult<StripeCall> {
+        Ok(StripeCall {
+            client: super::services(env)?.stripe.clone(),
+            key,
+            request,
+            answer,
+        })
+    }
+
+    pub fn into_outcome(self) -> Outcome {
+        Outcome::AfterCommit(Box::new(self))
+    }
+}
+
+#[async_trait]
+impl AfterCommit for StripeCall {
+    async fn run(self: Box<Self>) -> OdooResult<Value> {
+        let StripeCall {
+            client,
+            key,
+            request,
+            answer,
+        } = *self;
+        answer(client.send(&key, &request).await)
+    }
+}
+
+/// A Stripe failure as Odoo 18 reports it: an API error is a `ValidationError`
+/// carrying Stripe's message; a transport failure a `UserError`.
+pub fn stripe_error(e: StripeError) -> OdooError {
+    match &e {
+        StripeError::Api { .. } => {
+            let message = e.stripe_message().unwrap_or_default();
+            OdooError::ValidationError(format!(
+                "Stripe: The communication with the API failed.\nStripe gave us the following info about the problem:\n'{message}'"
+            ))
+        }
+        _ => {
+            tracing::warn!(error = %e, "Stripe request failed");
+            OdooError::UserError(TRANSPORT_ERROR.into())
+        }
+    }
+}
+
+async fn company_name(env: &Env<'_>, company: i64) -> OdooResult<String> {
+    Ok(env
+        .sudo()
+        .value_of("res.company", company, "name")
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_string())
+}
+
+/// The id of `payment.provider` with code `stripe` of `company` (limit 1), found as
+/// superuser; Odoo's `UserError` when there is none.
+pub async fn provider_id(env: &Env<'_>, company: i64) -> OdooResult<i64> {
+    let d = Domain::leaf("code", Op::Eq, json!("stripe")).and(Domain::leaf(
+        "company_id",
+        Op::Eq,
+        json!(company),
+    ));
+    let ids = env
+        .sudo()
+        .search("payment.provider", d, 0, Some(1), None)
+        .await?;
+    match ids.first() {
+        Some(id) => Ok(*id),
+        None => Err(OdooError::UserError(format!(
+            "Stripe payment provider for company {} is missing",
+            company_name(env, company).await?
+        ))),
+    }
+}
+
+/// The secret key of `company`'s Stripe provider, read as superuser.
+pub async fn provider_key(env: &Env<'_>, company: i64) -> OdooResult<SecretKey> {
+    let id = provider_id(env, company).await?;
+    let key = env
+        .sudo()
+        .value_of("payment.provider", id, "stripe_secret_key")
+        .await?;
+    match key.as_str().filter(|k| !k.trim().is_empty()) {
+        Some(k) => Ok(SecretKey::new(k.trim())),
+        None => Err(OdooError::ValidationError(format!(
+            "Complete the Stripe onboarding for company {}.",
+            company_name(env, company).await?
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stripe_errors_read_like_odoo_18() {
+        let e = stripe_error(StripeError::Api {
+            status: 402,
+            body: json!({"error": {"message": "Your card was declined."}}),
+            request_id: None,
+        });
+        assert_eq!(
+            e,
+            OdooError::ValidationError(
+                "Stripe: The communication with the API failed.\nStripe gave us the following info about the problem:\n'Your card was declined.'".into()
+            )
+        );
+        assert_eq!(
+            stripe_error(StripeError::Transport("refused".into())),
+            OdooError::UserError(TRANSPORT_ERROR.into())
+        );
+    }
+}

@@ -1,0 +1,273 @@
+//! `Env`: the calling user, their context and the call's transaction. Every ORM method
+//! is a method of `Env`, implemented by concern in the sibling modules (access,
+//! search, read, write, x2many, unlink and copy, schema).
+
+use std::any::Any;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
+use serde_json::{Map, Value};
+
+use super::registry::{ModelDef, Registry};
+use crate::errors::{OdooError, OdooResult};
+
+/// `base.user_root`: the superuser, who acts for the system (Odoo's `SUPERUSER_ID`).
+pub const SUPERUSER_ID: i64 = 1;
+
+/// Set in the context of the `create` a `copy()` makes.
+pub const COPY_CONTEXT_KEY: &str = "__ops_copy";
+
+/// Who is calling: loaded once per call.
+#[derive(Clone, Debug)]
+pub struct UserInfo {
+    pub uid: i64,
+    pub login: String,
+    pub name: String,
+    pub partner_id: i64,
+    pub company_id: i64,
+    pub company_ids: Vec<i64>,
+    /// External ids of the user's groups, implied groups included.
+    pub groups: HashSet<String>,
+    pub lang: String,
+    pub tz: Option<String>,
+}
+
+impl UserInfo {
+    pub fn has_group(&self, xmlid: &str) -> bool {
+        self.groups.contains(xmlid)
+    }
+
+    /// The superuser acting for the system itself (authentication, fixtures).
+    pub fn system() -> UserInfo {
+        UserInfo {
+            uid: SUPERUSER_ID,
+            login: "__system__".into(),
+            name: "OdooBot".into(),
+            partner_id: 0,
+            company_id: 1,
+            company_ids: vec![1],
+            groups: HashSet::new(),
+            lang: "en_US".into(),
+            tz: None,
+        }
+    }
+}
+
+/// Read, write, create or unlink: what an access right grants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operation {
+    Read,
+    Write,
+    Create,
+    Unlink,
+}
+
+impl Operation {
+    pub fn parse(s: &str) -> Option<Operation> {
+        Some(match s {
+            "read" => Operation::Read,
+            "write" => Operation::Write,
+            "create" => Operation::Create,
+            "unlink" => Operation::Unlink,
+            _ => return None,
+        })
+    }
+
+    /// The word Odoo's messages use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Read => "read",
+            Operation::Write => "write",
+            Operation::Create => "create",
+            Operation::Unlink => "unlink",
+        }
+    }
+}
+
+/// What the layers above the ORM give the models' behaviour (the server's services).
+/// The engine never looks inside; a behaviour downcasts it with [`Env::host`].
+pub type Host = dyn Any + Send + Sync;
+
+/// The environment of one RPC call.
+#[derive(Clone)]
+pub struct Env<'a> {
+    pub tx: &'a DatabaseTransaction,
+    pub backend: DbBackend,
+    pub registry: &'static Registry,
+    pub user: Arc<UserInfo>,
+    /// Superuser mode: access rights and record rules are not checked.
+    pub su: bool,
+    pub context: Map<String, Value>,
+    host: &'a Host,
+}
+
+impl<'a> Env<'a> {
+    /// The superuser's environment on `tx`.
+    pub fn system(
+        tx: &'a DatabaseTransaction,
+        registry: &'static Registry,
+        host: &'a Host,
+    ) -> Env<'a> {
+        Env {
+            tx,
+            backend: tx.get_database_backend(),
+            registry,
+            user: Arc::new(UserInfo::system()),
+            su: true,
+            context: Map::new(),
+            host,
+        }
+    }
+
+    /// The environment of `user` on the same transaction, once the context's
+    /// `allowed_company_ids` are checked against the user's companies.
+    pub fn for_user(
+        &self,
+        user: Arc<UserInfo>,
+        context: Map<String, Value>,
+    ) -> OdooResult<Env<'a>> {
+        let env = Env {
+            user,
+            su: false,
+            context,
+            ..self.clone()
+        };
+        env.allowed_company_ids()?;
+        Ok(env)
+    }
+
+    /// The services of the layer that built this environment, as type `T`.
+    pub fn host<T: Any>(&self) -> OdooResult<&'a T> {
+        self.host
+            .downcast_ref::<T>()
+            .ok_or_else(|| OdooError::internal("the environment carries other services"))
+    }
+
+    pub fn sudo(&self) -> Env<'a> {
+        let mut e = self.clone();
+        e.su = true;
+        e
+    }
+
+    pub fn with_context(&self, key: &str, value: Value) -> Env<'a> {
+        let mut e = self.clone();
+        e.context.insert(key.to_string(), value);
+        e
+    }
+
+    pub fn uid(&self) -> i64 {
+        self.user.uid
+    }
+
+    /// A model by name, or Odoo's error for an unknown one.
+    pub fn model(&self, name: &str) -> OdooResult<&'static ModelDef> {
+        self.registry.model(name)
+    }
+
+    /// The companies the call may see: `allowed_company_ids` from the context (which
+    /// must all be the user's), else the user's current company.
+    pub fn allowed_company_ids(&self) -> OdooResult<Vec<i64>> {
+        match self.context.get("allowed_company_ids") {
+            Some(Value::Array(items)) if !items.is_empty() => {
+                let ids: Vec<i64> = items.iter().filter_map(|v| v.as_i64()).collect();
+                if ids.len() != items.len()
+                    || (!self.su && ids.iter().any(|id| !self.user.company_ids.contains(id)))
+                {
+                    return Err(OdooError::AccessError(
+                        "Access to unauthorized or invalid companies.".into(),
+                    ));
+                }
+                Ok(ids)
+            }
+            _ => Ok(vec![self.user.company_id]),
+        }
+    }
+
+    /// The current company: the first allowed one.
+    pub fn company_id(&self) -> OdooResult<i64> {
+        Ok(self
+            .allowed_company_ids()?
+            .first()
+            .copied()
+            .unwrap_or(self.user.company_id))
+    }
+
+    pub(super) fn active_test(&self) -> bool {
+        !matches!(self.context.get("active_test"), Some(Value::Bool(false)))
+    }
+
+    // ------------------------------------------------------------------ SQL helpers
+
+    pub(super) async fn query_all(&self, stmt: Statement) -> OdooResult<Vec<sea_orm::QueryResult>> {
+        Ok(self.tx.query_all(stmt).await?)
+    }
+
+    pub async fn execute(&self, stmt: Statement) -> OdooResult<u64> {
+        Ok(self.tx.execute(stmt).await?.rows_affected())
+    }
+
+    /// The domain compiler for this backend and registry.
+    pub fn compiler(&self) -> super::domain::Compiler {
+        super::domain::Compiler {
+            backend: self.backend,
+            models: self.registry,
+        }
+    }
+
+    pub(super) fn build<S: sea_orm::StatementBuilder>(&self, q: &S) -> Statement {
+        self.backend.build(q)
+    }
+
+    // ------------------------------------------------------------------ external ids
+
+    pub async fn xmlid_to_res_id(&self, xmlid: &str) -> OdooResult<Option<i64>> {
+        Ok(self.xmlid_lookup(xmlid).await?.map(|(_, id)| id))
+    }
+
+    /// `(model, res_id)` of an external id `module.name`.
+    pub async fn xmlid_lookup(&self, xmlid: &str) -> OdooResult<Option<(String, i64)>> {
+        let (module, name) = xmlid.split_once('.').unwrap_or(("", xmlid));
+        let q = Query::select()
+            .columns([Alias::new("model"), Alias::new("res_id")])
+            .from(Alias::new("ir_model_data"))
+            .and_where(Expr::col(Alias::new("module")).eq(module))
+            .and_where(Expr::col(Alias::new("name")).eq(name))
+            .to_owned();
+        let rows = self.query_all(self.build(&q)).await?;
+        match rows.first() {
+            Some(r) => {
+                let model: String = r.try_get_by("model").map_err(OdooError::internal)?;
+                Ok(Some((model, row_id(r, "res_id")?)))
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+pub(super) fn invalid_field(model: &models::Model, name: &str) -> OdooError {
+    OdooError::ValueError(format!(
+        "Invalid field '{}' on model '{}'",
+        name, model.name
+    ))
+}
+
+/// Ids in a JSON value: a list of ints or a single int.
+pub(super) fn ids_of(v: &Value) -> Vec<i64> {
+    match v {
+        Value::Array(items) => items.iter().filter_map(|i| i.as_i64()).collect(),
+        Value::Number(n) => n.as_i64().into_iter().collect(),
+        _ => vec![],
+    }
+}
+
+/// An integer column of a row, whatever width the backend returns.
+pub fn row_id(row: &sea_orm::QueryResult, col: &str) -> OdooResult<i64> {
+    if let Ok(v) = row.try_get_by::<i64, _>(col) {
+        return Ok(v);
+    }
+    row.try_get_by::<i32, _>(col)
+        .map(i64::from)
+        .map_err(|e| OdooError::internal(format!("reading {col}: {e}")))
+}
