@@ -12,6 +12,7 @@ mod orm;
 mod setup_stripe;
 mod storage;
 mod stripe_flow;
+mod stripe_sim_safety;
 mod transport;
 mod x2many;
 mod xmlrpc;

@@ -285,8 +285,26 @@ both!(a_tip_is_over_captured_and_too_much_is_refused, |app| {
     let presented = app.present(id, &[("amount_tip", "150")]).await;
     assert_eq!(presented["amount_capturable"], json!(1150));
 
-    // Capturing more than was authorized is Stripe's error, raised as Odoo 18 does.
+    // Capturing more than Stripe allows over the authorization (11.50 + 50 USD for a US
+    // restaurant's Visa) is Stripe's error, raised as Odoo 18 does.
     let err = app
+        .call_kw(
+            &cashier,
+            "pos.payment.method",
+            "stripe_capture_payment",
+            json!([id]),
+            capture_kwargs(json!(61.51), json!(0.01)),
+        )
+        .await
+        .unwrap_err();
+    assert_error(
+        &err,
+        "odoo.exceptions.ValidationError",
+        "Stripe: The communication with the API failed.\nStripe gave us the following info about the problem:\n'The payment could not be captured because the requested capture amount is greater than the amount you can capture for this charge. Contact us via https://support.stripe.com/contact/ for help.'",
+    );
+
+    // A tip added after payment is over-captured (Odoo's "tip after payment" flow).
+    let captured = app
         .call_kw(
             &cashier,
             "pos.payment.method",
@@ -295,25 +313,15 @@ both!(a_tip_is_over_captured_and_too_much_is_refused, |app| {
             capture_kwargs(json!(20), json!(0.01)),
         )
         .await
-        .unwrap_err();
-    assert_error(
-        &err,
-        "odoo.exceptions.ValidationError",
-        "Stripe: The communication with the API failed.\nStripe gave us the following info about the problem:\n'The amount to capture (2000) is greater than the amount capturable on this PaymentIntent (1150).'",
-    );
-
-    let captured = app
-        .call_kw(
-            &cashier,
-            "pos.payment.method",
-            "stripe_capture_payment",
-            json!([id]),
-            capture_kwargs(json!(11.5), json!(0.01)),
-        )
-        .await
-        .expect("capture with the tip");
+        .expect("capture with a tip after payment");
     assert_eq!(captured["status"], json!("succeeded"));
-    assert_eq!(captured["amount_received"], json!(1150));
+    assert_eq!(captured["amount_received"], json!(2000));
+    assert_eq!(captured["amount"], json!(2000));
+    assert_eq!(
+        captured["charges"]["data"][0]["payment_method_details"]["card_present"]
+            ["amount_authorized"],
+        json!(1150)
+    );
 });
 
 both!(a_declined_card_leaves_the_intent_payable, |app| {
