@@ -311,7 +311,7 @@ mod tests {
             for f in &m.fields {
                 if let FieldType::Many2many { relation, .. } = &f.ty {
                     assert!(
-                        !relation.is_empty() || f.related.is_some() || f.compute.is_some(),
+                        !relation.is_empty() || f.related.is_some() || f.computed,
                         "{}.{}: a many2many needs a table, a related path or a compute",
                         m.name,
                         f.name

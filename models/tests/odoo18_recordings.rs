@@ -143,7 +143,7 @@ fn every_loaded_model_and_field_is_declared_as_odoo_reports_it() {
                     "{model_name}.{name}: declared related, not related in Odoo"
                 ));
             }
-            if field.compute.is_some() && !computed {
+            if field.computed && !computed {
                 problems.push(format!(
                     "{model_name}.{name}: declared computed, not computed in Odoo"
                 ));
