@@ -8,7 +8,7 @@ use crate::both;
 use crate::helpers::*;
 
 /// A POS manager who is not a system administrator.
-async fn pos_manager(app: &TestApp) -> WebSession {
+async fn pos_manager(app: &TestApp) -> Client {
     let admin = app.login("admin", "admin").await;
     let internal = app.xmlid("base.group_user").await;
     let manager = app.xmlid("point_of_sale.group_pos_manager").await;
@@ -679,7 +679,7 @@ both!(multi_company_isolation, |app| {
         .unwrap()
         .as_i64()
         .unwrap();
-    let children = |s: WebSession, context: Value| {
+    let children = |s: Client, context: Value| {
         let app = &app;
         async move {
             let r = app

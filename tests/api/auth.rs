@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 use odoo_pos_stripe::auth::users::create_api_key;
 use odoo_pos_stripe::orm::Env;
 
-use crate::both;
 use crate::helpers::*;
+use crate::{both, both_with};
 
 /// The raw answer of `/web/session/authenticate`, optionally presenting a cookie.
 async fn authenticate(app: &TestApp, login: &str, password: &str, cookie: Option<&str>) -> Raw {
@@ -50,7 +50,7 @@ fn assert_session_expired(env: &Value) {
     assert_eq!(err["data"]["message"], json!("Session expired"), "{env}");
 }
 
-async fn session_info(app: &TestApp, s: &WebSession) -> Value {
+async fn session_info(app: &TestApp, s: &Client) -> Value {
     app.rpc("/web/session/get_session_info", json!({}), Some(s))
         .await
 }
@@ -126,10 +126,7 @@ both!(session_login_cookie_and_info, |app| {
     assert!(!header.contains("Domain="), "{header}");
     let sid = cookie_value(&raw);
     assert!(sid.len() >= 32, "a long random session id: {sid}");
-    let s = WebSession {
-        session_id: sid.clone(),
-        uid: 2,
-    };
+    let s = app.with_cookie(&sid, 2);
     let env = session_info(&app, &s).await;
     assert_eq!(env["result"]["uid"], json!(2));
     // The cookie has no Domain: the same session works under another host name.
@@ -175,15 +172,9 @@ both!(session_is_rotated_at_login_and_destroyed, |app| {
     let second = authenticate(&app, "admin", "admin", Some(&first_sid)).await;
     let second_sid = cookie_value(&second);
     assert_ne!(first_sid, second_sid);
-    let old = WebSession {
-        session_id: first_sid,
-        uid: 2,
-    };
+    let old = app.with_cookie(&first_sid, 2);
     assert_session_expired(&session_info(&app, &old).await);
-    let s = WebSession {
-        session_id: second_sid,
-        uid: 2,
-    };
+    let s = app.with_cookie(&second_sid, 2);
     assert_eq!(session_info(&app, &s).await["result"]["uid"], json!(2));
     // destroy: no result, and the session is gone.
     let env = app.rpc("/web/session/destroy", json!({}), Some(&s)).await;
@@ -200,10 +191,7 @@ both!(session_is_rotated_at_login_and_destroyed, |app| {
         &app.rpc("/web/session/get_session_info", json!({}), None)
             .await,
     );
-    let fake = WebSession {
-        session_id: "0".repeat(40),
-        uid: 2,
-    };
+    let fake = app.with_cookie(&"0".repeat(40), 2);
     assert_session_expired(&session_info(&app, &fake).await);
 });
 
@@ -585,30 +573,6 @@ both!(passlib_hashes_from_odoo_verify, |app| {
     assert!(!stored.contains("rotated-pw"));
     app.login("employee", "rotated-pw").await;
 });
-
-/// `both!` with tweaked settings.
-macro_rules! both_with {
-    ($name:ident, $tweak:expr, |$app:ident| $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let $app = spawn_app_with(Backend::Sqlite, $tweak).await;
-                $body
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                if postgres_url().is_none() {
-                    eprintln!("OPS_TEST_POSTGRES_URL is not set: this PostgreSQL run has nothing to run against");
-                    return;
-                }
-                let $app = spawn_app_with(Backend::Postgres, $tweak).await;
-                $body
-            }
-        }
-    };
-}
 
 both_with!(
     the_cooldown_ends,

@@ -66,7 +66,7 @@ async fn start(args: &[&str], marker: &str) -> (Child, String, tokio::task::Join
     (child, addr, rest)
 }
 
-async fn count(app: &TestApp, who: &WebSession, model: &str) -> i64 {
+async fn count(app: &TestApp, who: &Client, model: &str) -> i64 {
     app.call_kw(
         who,
         model,

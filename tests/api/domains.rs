@@ -10,7 +10,7 @@ use crate::helpers::*;
 /// A "Alpha Ltd" (company, US, alpha@x.com), B "beta" (BE, no email, child of A),
 /// C "Gamma_1%" (GAMMA@x.com, child of B), D "delta" (d@x.com).
 struct Fixture {
-    admin: WebSession,
+    admin: Client,
     a: i64,
     b: i64,
     c: i64,

@@ -8,7 +8,7 @@ use crate::both;
 use crate::helpers::*;
 
 /// Creates a `res.partner` as `session`'s user and returns its id.
-async fn partner(app: &TestApp, session: &WebSession, vals: Value) -> i64 {
+async fn partner(app: &TestApp, session: &Client, vals: Value) -> i64 {
     app.call_kw(session, "res.partner", "create", json!([vals]), json!({}))
         .await
         .expect("creating a partner")
@@ -17,7 +17,7 @@ async fn partner(app: &TestApp, session: &WebSession, vals: Value) -> i64 {
 }
 
 /// The ids a search finds.
-async fn search(app: &TestApp, session: &WebSession, model: &str, kwargs: Value) -> Vec<i64> {
+async fn search(app: &TestApp, session: &Client, model: &str, kwargs: Value) -> Vec<i64> {
     let r = app
         .call_kw(session, model, "search", json!([]), kwargs)
         .await

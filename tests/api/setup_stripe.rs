@@ -10,7 +10,7 @@ use crate::helpers::*;
 const SECRET_REFUSED: &str = "stripe_secret_key (allowed for groups 'Administration / Settings')";
 
 /// A POS manager who is not an administrator: the person Odoo's guide is written for.
-async fn pos_manager(app: &TestApp) -> WebSession {
+async fn pos_manager(app: &TestApp) -> Client {
     let admin = app.login("admin", "admin").await;
     let manager_group = app.xmlid("point_of_sale.group_pos_manager").await;
     let user_group = app.xmlid("base.group_user").await;
@@ -32,7 +32,7 @@ async fn pos_manager(app: &TestApp) -> WebSession {
 }
 
 /// Saves the settings form as Odoo's web client does: `create` then `execute`.
-async fn save_settings(app: &TestApp, who: &WebSession, vals: Value) -> Result<Value, Value> {
+async fn save_settings(app: &TestApp, who: &Client, vals: Value) -> Result<Value, Value> {
     let id = app
         .call_kw(
             who,
@@ -52,7 +52,7 @@ async fn save_settings(app: &TestApp, who: &WebSession, vals: Value) -> Result<V
     .await
 }
 
-async fn terminal_choices(app: &TestApp, who: &WebSession) -> Vec<String> {
+async fn terminal_choices(app: &TestApp, who: &Client) -> Vec<String> {
     let fields = app
         .call_kw(
             who,

@@ -28,7 +28,12 @@ fn assert_contract(method: &str, path: &str, body: &Value) {
 impl TestApp {
     /// A request straight to the simulator, as the reader side of the test (Stripe's
     /// server-driven flow), with the demo key.
-    async fn sim(&self, method: reqwest::Method, path: &str, form: &[(&str, &str)]) -> Value {
+    async fn stripe_api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> Value {
         let method_name = method.to_string();
         let mut request = self
             .http
@@ -55,7 +60,7 @@ impl TestApp {
 
     async fn demo_reader(&self) -> String {
         let list = self
-            .sim(
+            .stripe_api(
                 reqwest::Method::GET,
                 &format!("/v1/terminal/readers?serial_number={DEMO_SERIAL}"),
                 &[],
@@ -68,19 +73,19 @@ impl TestApp {
     /// `present_payment_method` with `extra` (card number, type, tip).
     async fn present(&self, intent: &str, extra: &[(&str, &str)]) -> Value {
         let reader = self.demo_reader().await;
-        self.sim(
+        self.stripe_api(
             reqwest::Method::POST,
             &format!("/v1/terminal/readers/{reader}/process_payment_intent"),
             &[("payment_intent", intent)],
         )
         .await;
-        self.sim(
+        self.stripe_api(
             reqwest::Method::POST,
             &format!("/v1/test_helpers/terminal/readers/{reader}/present_payment_method"),
             extra,
         )
         .await;
-        self.sim(
+        self.stripe_api(
             reqwest::Method::GET,
             &format!("/v1/payment_intents/{intent}"),
             &[],
@@ -139,7 +144,7 @@ impl TestApp {
     }
 
     /// Creates an intent through Odoo as `who`; returns Stripe's object.
-    async fn odoo_intent(&self, who: &WebSession, method: i64, amount: Value) -> Value {
+    async fn odoo_intent(&self, who: &Client, method: i64, amount: Value) -> Value {
         let pi = self
             .call_kw(
                 who,

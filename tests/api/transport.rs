@@ -204,10 +204,7 @@ both!(session_routes_without_a_session_get_code_100, |app| {
         );
         assert_eq!(env["error"]["data"]["message"], json!("Session expired"));
     }
-    let bogus = WebSession {
-        session_id: "forged".into(),
-        uid: 2,
-    };
+    let bogus = app.with_cookie("forged", 2);
     let env = app.rpc("/web/session/check", json!({}), Some(&bogus)).await;
     assert_eq!(env["error"]["code"], json!(100));
 });

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use crate::both;
 use crate::helpers::*;
 
-async fn read_field(app: &TestApp, s: &WebSession, model: &str, id: i64, field: &str) -> Value {
+async fn read_field(app: &TestApp, s: &Client, model: &str, id: i64, field: &str) -> Value {
     let r = app
         .call_kw(s, model, "read", json!([[id], [field]]), json!({}))
         .await
@@ -15,7 +15,7 @@ async fn read_field(app: &TestApp, s: &WebSession, model: &str, id: i64, field: 
     r[0][field].clone()
 }
 
-async fn write(app: &TestApp, s: &WebSession, model: &str, id: i64, vals: Value) {
+async fn write(app: &TestApp, s: &Client, model: &str, id: i64, vals: Value) {
     let r = app
         .call_kw(s, model, "write", json!([[id], vals.clone()]), json!({}))
         .await
@@ -23,7 +23,7 @@ async fn write(app: &TestApp, s: &WebSession, model: &str, id: i64, vals: Value)
     assert_eq!(r, json!(true));
 }
 
-async fn exists(app: &TestApp, s: &WebSession, model: &str, id: i64) -> bool {
+async fn exists(app: &TestApp, s: &Client, model: &str, id: i64) -> bool {
     let r = app
         .call_kw(
             s,
@@ -37,7 +37,7 @@ async fn exists(app: &TestApp, s: &WebSession, model: &str, id: i64) -> bool {
     r == json!([id])
 }
 
-async fn methods(app: &TestApp, s: &WebSession, config: i64) -> Vec<i64> {
+async fn methods(app: &TestApp, s: &Client, config: i64) -> Vec<i64> {
     sorted(&read_field(app, s, "pos.config", config, "payment_method_ids").await)
 }
 
