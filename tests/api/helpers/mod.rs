@@ -372,6 +372,26 @@ impl TestApp {
         self.login(login, login).await
     }
 
+    /// A POS manager who is not a system administrator (login and password `manager`):
+    /// the person Odoo's POS guide is written for.
+    pub async fn pos_manager(&self) -> Client {
+        let admin = self.as_user("admin").await;
+        let internal = self.xmlid("base.group_user").await;
+        let manager = self.xmlid("point_of_sale.group_pos_manager").await;
+        admin
+            .create(
+                "res.users",
+                json!({
+                    "name": "Manon Manager",
+                    "login": "manager",
+                    "password": "manager",
+                    "groups_id": [[6, 0, [internal, manager]]],
+                }),
+            )
+            .await;
+        self.as_user("manager").await
+    }
+
     /// A client presenting `session_id` as its cookie, whether the server knows that
     /// session or not (a forged, destroyed or expired one).
     pub fn with_cookie(&self, session_id: &str, uid: i64) -> Client {
