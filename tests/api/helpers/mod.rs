@@ -512,6 +512,25 @@ pub fn assert_error(err: &Value, exception: &str, needle: &str) {
     );
 }
 
+/// Asserts a JSON-RPC envelope is Odoo's "session expired" error (code 100), what a
+/// session route answers without a valid session.
+#[track_caller]
+pub fn assert_session_expired(envelope: &Value) {
+    let err = &envelope["error"];
+    assert_eq!(err["code"], json!(100), "{envelope}");
+    assert_eq!(err["message"], json!("Odoo Session Expired"), "{envelope}");
+    assert_eq!(
+        err["data"]["name"],
+        json!("odoo.http.SessionExpiredException"),
+        "{envelope}"
+    );
+    assert_eq!(
+        err["data"]["message"],
+        json!("Session expired"),
+        "{envelope}"
+    );
+}
+
 /// Asserts an error object names `exception` (`odoo.exceptions.AccessError`, ...).
 #[track_caller]
 pub fn assert_exception(err: &Value, exception: &str) {
