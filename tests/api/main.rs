@@ -8,6 +8,8 @@ mod auth;
 mod cli;
 mod domains;
 mod orm;
+mod orm_meta;
+mod orm_search;
 mod setup_stripe;
 mod storage;
 mod stripe_flow;
