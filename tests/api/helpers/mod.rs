@@ -21,13 +21,9 @@
 //!   log, reset.
 //! - [`assert_error`] and [`assert_exception`] check an Odoo error object.
 
-// Until every test module has moved to the typed helpers, some of them are unused.
-#![allow(dead_code)]
-
 mod client;
 mod sim;
 
-#[allow(unused_imports)]
 pub use client::{ids_of, Client};
 pub use sim::Sim;
 
@@ -426,23 +422,6 @@ impl TestApp {
             Backend::Sqlite => sea_orm::DbBackend::Sqlite,
             Backend::Postgres => sea_orm::DbBackend::Postgres,
         }
-    }
-
-    /// `/web/dataset/call_kw` in a session; `Ok(result)` or `Err(error object)`.
-    pub async fn call_kw(
-        &self,
-        session: &Client,
-        model: &str,
-        method: &str,
-        args: Value,
-        kwargs: Value,
-    ) -> Result<Value, Value> {
-        session.call(model, method, args, kwargs).await
-    }
-
-    /// The Stripe simulator's state counters.
-    pub async fn sim_state(&self) -> Value {
-        self.sim().state().await
     }
 }
 
