@@ -11,6 +11,7 @@ mod orm;
 mod orm_meta;
 mod orm_search;
 mod setup_stripe;
+mod snapshots;
 mod storage;
 mod stripe_flow;
 mod transport;
