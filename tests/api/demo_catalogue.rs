@@ -8,14 +8,8 @@ use serde_json::{json, Value};
 use crate::both;
 use crate::helpers::*;
 
-async fn search_read(
-    app: &TestApp,
-    s: &WebSession,
-    model: &str,
-    domain: Value,
-    fields: Value,
-) -> Vec<Value> {
-    app.call_kw(s, model, "search_read", json!([domain, fields]), json!({}))
+async fn search_read(s: &Client, model: &str, domain: Value, fields: Value) -> Vec<Value> {
+    s.call(model, "search_read", json!([domain, fields]), json!({}))
         .await
         .unwrap_or_else(|e| panic!("search_read {model}: {e}"))
         .as_array()
@@ -26,9 +20,8 @@ async fn search_read(
 both!(demo_catalogue_is_a_shop_a_cashier_can_sell_from, |app| {
     let cashier = app.login("cashier", "cashier").await;
     let shop = app.xmlid("ops_demo.pos_config_shop").await;
-    let config = &app
-        .call_kw(
-            &cashier,
+    let config = &cashier
+        .call(
             "pos.config",
             "read",
             json!([
@@ -66,7 +59,6 @@ both!(demo_catalogue_is_a_shop_a_cashier_can_sell_from, |app| {
     let tip = app.xmlid("point_of_sale.product_product_tip").await;
     assert_eq!(config["tip_product_id"], json!(tip));
     let sequence = &search_read(
-        &app,
         &cashier,
         "ir.sequence",
         json!([["id", "=", config["sequence_id"]]]),
@@ -79,7 +71,6 @@ both!(demo_catalogue_is_a_shop_a_cashier_can_sell_from, |app| {
 
     // A dozen products in the shop's categories, each with a price and a barcode.
     let products = search_read(
-        &app,
         &cashier,
         "product.product",
         json!([["id", "!=", tip]]),
@@ -124,7 +115,6 @@ both!(demo_catalogue_is_a_shop_a_cashier_can_sell_from, |app| {
     assert_eq!(with(included), 1);
     assert_eq!(with(fixed), 1);
     let taxes = search_read(
-        &app,
         &cashier,
         "account.tax",
         json!([["id", "in", [excluded, included, fixed]]]),
@@ -151,12 +141,11 @@ both!(demo_catalogue_is_a_shop_a_cashier_can_sell_from, |app| {
     // Units, coins and bills, notes, the barcode rules and the language the POS loads.
     let dozen = app.xmlid("uom.product_uom_dozen").await;
     assert!(products.iter().any(|p| p["uom_id"][0] == json!(dozen)));
-    let bills = search_read(&app, &cashier, "pos.bill", json!([]), json!(["value"])).await;
+    let bills = search_read(&cashier, "pos.bill", json!([]), json!(["value"])).await;
     assert_eq!(bills.len(), 13);
-    let notes = search_read(&app, &cashier, "pos.note", json!([]), json!(["name"])).await;
+    let notes = search_read(&cashier, "pos.note", json!([]), json!(["name"])).await;
     assert_eq!(notes.len(), 4);
     let rules = search_read(
-        &app,
         &cashier,
         "barcode.rule",
         json!([[
@@ -170,10 +159,9 @@ both!(demo_catalogue_is_a_shop_a_cashier_can_sell_from, |app| {
     assert!(rules
         .iter()
         .any(|r| r["type"] == json!("product") && r["pattern"] == json!(".*")));
-    let langs = search_read(&app, &cashier, "res.lang", json!([]), json!(["code"])).await;
+    let langs = search_read(&cashier, "res.lang", json!([]), json!(["code"])).await;
     assert_eq!(langs, vec![json!({"id": langs[0]["id"], "code": "en_US"})]);
     let precisions = search_read(
-        &app,
         &cashier,
         "decimal.precision",
         json!([["name", "=", "Product Price"]]),
