@@ -162,7 +162,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "Stripe simulator listening on http://{}",
                 listener.local_addr()?
             );
-            crate::stripe_sim::Simulator::new(crate::stripe_sim::SimConfig::default())
+            // The same settings as the mounted simulator: accepted keys, control token, bounds.
+            crate::stripe_sim::Simulator::new(crate::startup::simulator_config(&settings))
                 .serve(listener)
                 .await?;
             Ok(())

@@ -28,8 +28,22 @@ pub struct Settings {
     pub login_cooldown_seconds: u64,
     /// `tracing` filter (`OPS_LOG`).
     pub log: String,
-    /// Mount the Stripe simulator at `/stripe-sim` (`OPS_STRIPE_SIMULATOR`).
-    pub stripe_simulator: bool,
+    /// Mount the Stripe simulator at `/stripe-sim` (`OPS_STRIPE_SIMULATOR`). Unset: mounted
+    /// unless `stripe_base_url` is a real Stripe URL (see [`Settings::simulator_mounted`]).
+    #[serde(default)]
+    pub stripe_simulator: Option<bool>,
+    /// Lets non-loopback clients use the simulator's `/_sim` control endpoints with
+    /// `Authorization: Bearer <token>`; empty: loopback only (`OPS_STRIPE_SIM_CONTROL_TOKEN`).
+    pub stripe_sim_control_token: SecretSetting,
+    /// Comma-separated API keys the simulator accepts; empty: any well-formed test key
+    /// (`OPS_STRIPE_SIM_ACCEPTED_KEYS`).
+    pub stripe_sim_accepted_keys: SecretSetting,
+    /// Most simulator objects of each kind kept, oldest evicted first (`OPS_STRIPE_SIM_MAX_OBJECTS`).
+    pub stripe_sim_max_objects: usize,
+    /// Bytes of request log the simulator keeps (`OPS_STRIPE_SIM_REQUEST_LOG_BYTES`).
+    pub stripe_sim_request_log_bytes: usize,
+    /// Largest request body the simulator takes (`OPS_STRIPE_SIM_MAX_BODY_BYTES`).
+    pub stripe_sim_max_body_bytes: usize,
     /// Stripe API base URL; empty means the built-in simulator when it is mounted,
     /// else `https://api.stripe.com` (`OPS_STRIPE_BASE_URL`).
     pub stripe_base_url: String,
@@ -59,7 +73,12 @@ impl Default for Settings {
             login_cooldown_after: 5,
             login_cooldown_seconds: 60,
             log: "info".into(),
-            stripe_simulator: true,
+            stripe_simulator: None,
+            stripe_sim_control_token: SecretSetting::default(),
+            stripe_sim_accepted_keys: SecretSetting::default(),
+            stripe_sim_max_objects: 10_000,
+            stripe_sim_request_log_bytes: 8 * 1024 * 1024,
+            stripe_sim_max_body_bytes: 1024 * 1024,
             stripe_base_url: String::new(),
             stripe_api_version: "2019-05-16".into(),
             stripe_connect_timeout: 10,
@@ -88,6 +107,25 @@ impl Settings {
         let major: i64 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(18);
         let minor: i64 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
         serde_json::json!([major, minor, 0, "final", 0, ""])
+    }
+
+    /// Whether the Stripe simulator is mounted: as `stripe_simulator` says when it was set;
+    /// when it was not, yes, unless `stripe_base_url` points at Stripe itself (production does
+    /// not expose a simulator nobody asked for).
+    pub fn simulator_mounted(&self) -> bool {
+        self.stripe_simulator
+            .unwrap_or_else(|| !is_stripe_url(&self.stripe_base_url))
+    }
+
+    /// The simulator's API keys from `stripe_sim_accepted_keys` (comma-separated).
+    pub fn stripe_sim_accepted_key_list(&self) -> Vec<String> {
+        self.stripe_sim_accepted_keys
+            .expose()
+            .split(',')
+            .map(str::trim)
+            .filter(|key| !key.is_empty())
+            .map(str::to_string)
+            .collect()
     }
 
     /// Odoo's generic error code: 200 up to 18, 0 from 19.
@@ -125,7 +163,24 @@ impl serde::Serialize for SettingsDefaults {
         m.serialize_entry("login_cooldown_after", &d.login_cooldown_after)?;
         m.serialize_entry("login_cooldown_seconds", &d.login_cooldown_seconds)?;
         m.serialize_entry("log", &d.log)?;
-        m.serialize_entry("stripe_simulator", &d.stripe_simulator)?;
+        // Left out when unset, so that "not set" stays distinguishable from "false".
+        if let Some(mounted) = d.stripe_simulator {
+            m.serialize_entry("stripe_simulator", &mounted)?;
+        }
+        m.serialize_entry(
+            "stripe_sim_control_token",
+            d.stripe_sim_control_token.expose(),
+        )?;
+        m.serialize_entry(
+            "stripe_sim_accepted_keys",
+            d.stripe_sim_accepted_keys.expose(),
+        )?;
+        m.serialize_entry("stripe_sim_max_objects", &d.stripe_sim_max_objects)?;
+        m.serialize_entry(
+            "stripe_sim_request_log_bytes",
+            &d.stripe_sim_request_log_bytes,
+        )?;
+        m.serialize_entry("stripe_sim_max_body_bytes", &d.stripe_sim_max_body_bytes)?;
         m.serialize_entry("stripe_base_url", &d.stripe_base_url)?;
         m.serialize_entry("stripe_api_version", &d.stripe_api_version)?;
         m.serialize_entry("stripe_connect_timeout", &d.stripe_connect_timeout)?;
@@ -133,5 +188,92 @@ impl serde::Serialize for SettingsDefaults {
         m.serialize_entry("stripe_max_retries", &d.stripe_max_retries)?;
         m.serialize_entry("stripe_initial_backoff_ms", &d.stripe_initial_backoff_ms)?;
         m.end()
+    }
+}
+
+/// True when `url` is Stripe's own API (`https://api.stripe.com` or another `*.stripe.com`).
+fn is_stripe_url(url: &str) -> bool {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|url| url.host_str().map(str::to_ascii_lowercase))
+        .is_some_and(|host| host == "stripe.com" || host.ends_with(".stripe.com"))
+}
+
+/// A setting that is a secret: `Debug` shows only whether it is set, never its value.
+#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct SecretSetting(String);
+
+impl SecretSetting {
+    pub fn new(value: impl Into<String>) -> SecretSetting {
+        SecretSetting(value.into())
+    }
+
+    /// The value itself, for the one place that uses it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for SecretSetting {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(if self.0.is_empty() {
+            "\"\""
+        } else {
+            "\"****\""
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_simulator_is_mounted_unless_the_base_url_is_stripe_and_nobody_asked() {
+        let with = |simulator: Option<bool>, base_url: &str| Settings {
+            stripe_simulator: simulator,
+            stripe_base_url: base_url.into(),
+            ..Settings::default()
+        };
+        assert!(with(None, "").simulator_mounted());
+        assert!(with(None, "http://127.0.0.1:12111").simulator_mounted());
+        assert!(!with(None, "https://api.stripe.com").simulator_mounted());
+        assert!(!with(None, "https://API.Stripe.com/").simulator_mounted());
+        assert!(with(Some(true), "https://api.stripe.com").simulator_mounted());
+        assert!(!with(Some(false), "").simulator_mounted());
+        // A look-alike host is not Stripe.
+        assert!(with(None, "https://api.stripe.com.example.org").simulator_mounted());
+    }
+
+    #[test]
+    fn unset_explicit_and_environment_values_load_as_such() {
+        let loaded = Settings::load(None).unwrap();
+        assert_eq!(loaded.stripe_simulator, None);
+        assert!(loaded.stripe_sim_control_token.is_empty());
+        let file = std::env::temp_dir().join(format!("ops-settings-{}.toml", std::process::id()));
+        std::fs::write(
+            &file,
+            "stripe_simulator = true\nstripe_base_url = \"https://api.stripe.com\"\nstripe_sim_accepted_keys = \"sk_test_a1, sk_test_b2,\"\nstripe_sim_control_token = \"s3cret\"\n",
+        )
+        .unwrap();
+        let loaded = Settings::load(file.to_str()).unwrap();
+        std::fs::remove_file(&file).ok();
+        assert_eq!(loaded.stripe_simulator, Some(true));
+        assert!(loaded.simulator_mounted());
+        assert_eq!(
+            loaded.stripe_sim_accepted_key_list(),
+            ["sk_test_a1", "sk_test_b2"]
+        );
+        assert_eq!(loaded.stripe_sim_control_token.expose(), "s3cret");
+        let printed = format!("{loaded:?}");
+        assert!(
+            !printed.contains("s3cret") && !printed.contains("sk_test_a1"),
+            "{printed}"
+        );
     }
 }

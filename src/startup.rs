@@ -2,14 +2,18 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
-use jsonrpsee::server::{RpcModule, Server, ServerHandle};
+use jsonrpsee::server::{
+    serve_with_graceful_shutdown, stop_channel, HttpBody, HttpRequest, Methods, Server,
+    ServerHandle,
+};
 use sea_orm_migration::MigratorTrait;
 
-use crate::http::OdooLayer;
+use crate::http::{OdooLayer, PeerAddr};
 use crate::services::Services;
 use crate::settings::Settings;
-use crate::stripe_sim::{SimConfig, Simulator};
+use crate::stripe_sim::{SimConfig, SimLimits, Simulator};
 
 /// A running server.
 pub struct Application {
@@ -36,6 +40,22 @@ pub fn offline_services(
     Services::new(settings, db, crate::addons::registry(), String::new(), None)
 }
 
+/// The Stripe simulator's configuration from the settings: accepted keys, control token and
+/// bounds. The mounted simulator and `odoo-pos-stripe stripe-sim` both start from it.
+pub fn simulator_config(settings: &Settings) -> SimConfig {
+    let token = settings.stripe_sim_control_token.expose();
+    SimConfig {
+        accepted_keys: settings.stripe_sim_accepted_key_list(),
+        control_token: (!token.is_empty()).then(|| token.to_string()),
+        limits: SimLimits {
+            max_objects: settings.stripe_sim_max_objects,
+            request_log_bytes: settings.stripe_sim_request_log_bytes,
+            max_body_bytes: settings.stripe_sim_max_body_bytes,
+        },
+        ..SimConfig::default()
+    }
+}
+
 impl Application {
     /// Binds `settings.listen` (port 0 picks a free port) and starts serving.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
@@ -44,8 +64,8 @@ impl Application {
         let addr = listener.local_addr()?;
         let db = prepare_database(&settings).await?;
         let simulator = settings
-            .stripe_simulator
-            .then(|| Simulator::new(SimConfig::default()));
+            .simulator_mounted()
+            .then(|| Simulator::new(simulator_config(&settings)));
         let stripe_base_url = if !settings.stripe_base_url.is_empty() {
             settings.stripe_base_url.clone()
         } else if simulator.is_some() {
@@ -68,17 +88,86 @@ impl Application {
                 crate::fixtures::load_paths(&services, &db, &[crate::fixtures::demo_dir()]).await?;
             tracing::info!(records = n, "demo data loaded");
         }
-        let server = Server::builder()
-            .set_http_middleware(tower::ServiceBuilder::new().layer(OdooLayer {
-                services: services.clone(),
-            }))
-            .http_only()
-            .build_from_tcp(listener)?;
-        let handle = server.start(RpcModule::new(()));
+        let handle = serve(
+            tokio::net::TcpListener::from_std(listener)?,
+            services.clone(),
+        );
         Ok(Application {
             addr,
             handle,
             services,
         })
+    }
+}
+
+/// Serves `listener` with jsonrpsee's HTTP service and our routes in front of it, until the
+/// returned handle is stopped or dropped. jsonrpsee's own accept loop (`Server::start`) does
+/// not pass the client's address to HTTP middleware, so this loop accepts connections itself
+/// and puts each one's [`PeerAddr`] on every request it carries (the simulator's control
+/// endpoints and the login throttle need it).
+fn serve(listener: tokio::net::TcpListener, services: Arc<Services>) -> ServerHandle {
+    let (stop, handle) = stop_channel();
+    let builder = Server::builder()
+        .set_http_middleware(tower::ServiceBuilder::new().layer(OdooLayer { services }))
+        .http_only()
+        .to_service_builder();
+    tokio::spawn(async move {
+        let stopped = stop.clone().shutdown();
+        tokio::pin!(stopped);
+        loop {
+            let (socket, peer) = tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok(accepted) => accepted,
+                    Err(error) => {
+                        // Out of file descriptors and the like: wait instead of spinning.
+                        tracing::debug!(%error, "accepting a connection failed");
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                _ = &mut stopped => break,
+            };
+            if let Err(error) = socket.set_nodelay(true) {
+                tracing::debug!(%error, "could not set TCP_NODELAY");
+            }
+            let service = WithPeer {
+                inner: builder.clone().build(Methods::new(), stop.clone()),
+                peer: PeerAddr(peer),
+            };
+            let stopped = stop.clone().shutdown();
+            tokio::spawn(async move {
+                if let Err(error) = serve_with_graceful_shutdown(socket, service, stopped).await {
+                    tracing::debug!(%peer, %error, "connection ended with an error");
+                }
+            });
+        }
+    });
+    handle
+}
+
+/// Wraps jsonrpsee's per-connection service: every request gets the connection's peer
+/// address as an extension, and hyper's body type becomes jsonrpsee's.
+#[derive(Clone)]
+struct WithPeer<S> {
+    inner: S,
+    peer: PeerAddr,
+}
+
+impl<S> tower::Service<http::Request<hyper::body::Incoming>> for WithPeer<S>
+where
+    S: tower::Service<HttpRequest>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: http::Request<hyper::body::Incoming>) -> Self::Future {
+        let mut request = request.map(HttpBody::new);
+        request.extensions_mut().insert(self.peer);
+        self.inner.call(request)
     }
 }

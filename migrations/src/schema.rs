@@ -319,4 +319,39 @@ mod tests {
         );
         assert!(pg.contains("CREATE UNIQUE INDEX IF NOT EXISTS \"res_users_login_key\""));
     }
+
+    /// PostgreSQL cuts identifiers at 63 bytes: two long names sharing their first 63
+    /// bytes would collide (a skipped index, or a failing ALTER TABLE). Tables and
+    /// indexes share one namespace; constraint names must differ per table.
+    #[test]
+    fn postgres_identifiers_stay_distinct_after_truncation() {
+        fn quoted_after<'a>(stmt: &'a str, marker: &str) -> Option<&'a str> {
+            let rest = &stmt[stmt.find(marker)? + marker.len()..];
+            let rest = rest.strip_prefix('"')?;
+            Some(&rest[..rest.find('"')?])
+        }
+        let cut = |s: &str| s.as_bytes()[..s.len().min(63)].to_vec();
+        let mut relations = BTreeSet::new();
+        let mut constraints = BTreeSet::new();
+        for stmt in create_statements(&models::all(), DbBackend::Postgres) {
+            let name = quoted_after(&stmt, "CREATE TABLE IF NOT EXISTS ")
+                .or_else(|| quoted_after(&stmt, "INDEX IF NOT EXISTS "));
+            if let Some(name) = name {
+                assert!(
+                    relations.insert(cut(name)),
+                    "{name} collides after truncation"
+                );
+            }
+            if let (Some(table), Some(name)) = (
+                quoted_after(&stmt, "ALTER TABLE "),
+                quoted_after(&stmt, "ADD CONSTRAINT "),
+            ) {
+                assert!(
+                    constraints.insert((table.to_string(), cut(name))),
+                    "{table}: constraint {name} collides after truncation"
+                );
+            }
+        }
+        assert!(relations.len() > 100 && !constraints.is_empty());
+    }
 }

@@ -34,6 +34,21 @@ pub fn model() -> Model {
         .field(Field::many2one("default_account_id", "Default Account", "account.account").ondelete(OnDelete::Restrict))
         .field(Field::many2one("suspense_account_id", "Suspense Account", "account.account").ondelete(OnDelete::Restrict))
         .field(
+            Field::many2one("profit_account_id", "Profit Account", "account.account")
+                .help("Used to register a profit when the ending balance of a cash register differs from what the system computes"),
+        )
+        .field(
+            Field::many2one("loss_account_id", "Loss Account", "account.account")
+                .help("Used to register a loss when the ending balance of a cash register differs from what the system computes"),
+        )
+        // point_of_sale
+        .field(Field::one2many(
+            "pos_payment_method_ids",
+            "Point of Sale Payment Methods",
+            "pos.payment.method",
+            "journal_id",
+        ))
+        .field(
             Field::many2one("currency_id", "Currency", "res.currency")
                 .help("The currency used to enter statement"),
         )

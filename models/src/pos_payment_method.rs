@@ -82,6 +82,8 @@ pub fn model() -> Model {
             .required()
             .default(DefaultValue::Str("none")),
         )
+        // Odoo: fields.Image (binary, max 50x50).
+        .field(Field::text("image", "Image"))
         .field(Field::char("default_qr", "Default Qr").computed(false))
         .field(
             Field::selection("qr_code_method", "QR Code Format", &[])

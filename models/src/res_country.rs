@@ -12,6 +12,16 @@ pub fn model() -> Model {
         )
         .field(Field::many2one("currency_id", "Currency", "res.currency"))
         .field(Field::integer("phone_code", "Country Calling Code"))
+        .field(
+            Field::char("vat_label", "Vat Label")
+                .help("Use this field if you want to change vat label."),
+        )
+        .field(Field::one2many(
+            "state_ids",
+            "States",
+            "res.country.state",
+            "country_id",
+        ))
         .sql_unique(
             "name_uniq",
             &["name"],

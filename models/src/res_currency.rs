@@ -23,6 +23,9 @@ pub fn model() -> Model {
                 .default(DefaultValue::Str("after"))
                 .help("Determines where the currency symbol should be placed after or before the amount."),
         )
+        .field(Field::integer("iso_numeric", "Currency numeric code").help("Currency Numeric Code (ISO 4217)."))
+        // Odoo: computed (the rate at the context's date and company), not stored.
+        .field(Field::float("rate", "Current Rate").not_stored().help("The rate of the currency to the currency of rate 1."))
         .field(Field::char("currency_unit_label", "Currency Unit"))
         .field(Field::char("currency_subunit_label", "Currency Subunit"))
         .sql_unique("unique_name", &["name"], "The currency code must be unique!")

@@ -52,10 +52,16 @@ impl Behaviour for PosConfig {
     }
 
     fn defaults(&self) -> Vec<DefaultHook> {
-        vec![DefaultHook {
-            field: "payment_method_ids",
-            run: |env| Box::pin(default_payment_methods(env)),
-        }]
+        vec![
+            DefaultHook {
+                field: "payment_method_ids",
+                run: |env| Box::pin(default_payment_methods(env)),
+            },
+            DefaultHook {
+                field: "uuid",
+                run: |_| Box::pin(async { Ok(json!(uuid::Uuid::new_v4().to_string())) }),
+            },
+        ]
     }
 
     fn checks(&self) -> Vec<Check> {
@@ -67,11 +73,8 @@ impl Behaviour for PosConfig {
 
     /// Odoo's `create` names the config's order sequences after `vals['name']`, so a
     /// config without one is Python's `KeyError`.
-    async fn prepare_create(
-        &self,
-        _env: &Env<'_>,
-        vals: &mut Map<String, Value>,
-    ) -> OdooResult<()> {
+    async fn prepare_create(&self, env: &Env<'_>, vals: &mut Map<String, Value>) -> OdooResult<()> {
+        check_header_footer(env, vals)?;
         if !vals.contains_key("name") {
             return Err(OdooError::KeyError("'name'".into()));
         }
@@ -84,6 +87,7 @@ impl Behaviour for PosConfig {
         ids: &[i64],
         vals: &mut Map<String, Value>,
     ) -> OdooResult<()> {
+        check_header_footer(env, vals)?;
         let model = env.model("pos.config")?;
         let frozen: Vec<&str> = FORBIDDEN_WHILE_OPEN
             .iter()
@@ -106,6 +110,23 @@ impl Behaviour for PosConfig {
         }
         Ok(())
     }
+}
+
+/// Odoo's `_check_header_footer`: only an administrator (`env.is_admin()`: the
+/// superuser or `base.group_erp_manager`) may send the receipt's header and footer
+/// fields, whatever their values (so a copy, which carries them, too).
+fn check_header_footer(env: &Env<'_>, vals: &Map<String, Value>) -> OdooResult<()> {
+    let admin = env.su || env.user.has_group("base.group_erp_manager");
+    if !admin
+        && ["is_header_or_footer", "receipt_header", "receipt_footer"]
+            .iter()
+            .any(|k| vals.contains_key(*k))
+    {
+        return Err(OdooError::AccessError(
+            "Only administrators can edit receipt headers and footers".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// The journal's currency, else the company's.

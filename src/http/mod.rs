@@ -23,6 +23,13 @@ use crate::services::Services;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+/// The client's socket address, set on every request by the server's accept loop
+/// (`startup`): read it with `parts.extensions.get::<PeerAddr>()`. jsonrpsee's own server does
+/// not hand it to HTTP middleware, hence our loop. Absent only when a request did not come
+/// through that loop; treat it then as an unknown, remote client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PeerAddr(pub std::net::SocketAddr);
+
 /// Installs the Odoo routes in front of jsonrpsee.
 #[derive(Clone)]
 pub struct OdooLayer {
@@ -177,14 +184,21 @@ async fn handle(services: Arc<Services>, req: HttpRequest) -> Result<HttpRespons
     let path = parts.uri.path().to_string();
     if let Some(rest) = path.strip_prefix("/stripe-sim") {
         if let Some(sim) = &services.simulator {
-            let body = match read_body(body, &parts.headers, services.settings.max_body_bytes).await
-            {
+            let limit = sim.max_body_bytes().min(services.settings.max_body_bytes);
+            let body = match read_body(body, &parts.headers, limit).await {
                 Ok(b) => b,
+                Err(reply) if reply.status == StatusCode::PAYLOAD_TOO_LARGE => {
+                    let (p, b) = sim.body_too_large().into_parts();
+                    return Ok(HttpResponse::from_parts(p, HttpBody::from(b)));
+                }
                 Err(reply) => return Ok(reply.into_response()),
             };
             let sim_path = if rest.is_empty() { "/" } else { rest };
+            // The control endpoints answer loopback clients (or the control token) only.
+            let peer = parts.extensions.get::<PeerAddr>().map(|peer| peer.0);
             return match sim
                 .handle_or_drop(
+                    peer,
                     &parts.method,
                     sim_path,
                     parts.uri.query(),

@@ -300,7 +300,11 @@ pub fn group_name(xmlid: &str) -> (String, String) {
         "account.group_account_manager" => ("Invoicing", "Administrator"),
         "account.group_account_invoice" => ("Invoicing", "Invoicing"),
         "account.group_account_readonly" => ("Technical", "Show Accounting Features - Readonly"),
+        "base.group_portal" => ("User types", "Portal"),
+        "base.group_public" => ("User types", "Public"),
+        "base.group_partner_manager" => ("Extra Rights", "Contact Creation"),
         "stock.group_stock_user" => ("Inventory", "User"),
+        "stock.group_stock_manager" => ("Inventory", "Administrator"),
         other => ("", other),
     };
     (category.to_string(), name.to_string())

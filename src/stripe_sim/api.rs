@@ -2,146 +2,20 @@
 //!
 //! [`execute`] runs one request against the state under the simulator's lock: it checks the API
 //! key, the `Stripe-Version` header and the parameters, replays or stores idempotent results,
-//! hands the request to [`endpoints::route`], logs it and builds the HTTP response.
+//! hands the request to [`endpoints::route`], logs it and builds the HTTP response. The request
+//! itself is parsed in `request`, which the endpoints read too.
 
-use base64::Engine as _;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::endpoints;
 use super::error::ApiError;
-use super::params::{self, Params};
-use super::state::{now, random_alnum, State, StoredResponse};
+use super::params::Params;
+use super::request::{ApiRequest, Credentials, DEFAULT_API_VERSION};
+use super::state::{now, State, StoredResponse};
 use super::FaultKind;
 
-/// The version used when a request sends no `Stripe-Version`: the one our schemas describe.
-pub(crate) const DEFAULT_API_VERSION: &str = "2023-08-16";
 /// Longest `Idempotency-Key` Stripe accepts.
 const MAX_IDEMPOTENCY_KEY_CHARS: usize = 255;
-
-/// How the client authenticated, as the `Authorization` header says.
-#[derive(Debug, Clone)]
-pub(crate) enum Credentials {
-    Missing,
-    Bearer(String),
-    Basic(String),
-    /// A scheme other than Bearer or Basic, or a Basic value that does not decode.
-    Unsupported,
-}
-
-impl Credentials {
-    fn from_headers(headers: &http::HeaderMap) -> Credentials {
-        let Some(value) = headers
-            .get(http::header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-        else {
-            return Credentials::Missing;
-        };
-        let value = value.trim();
-        let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
-        let rest = rest.trim();
-        if scheme.eq_ignore_ascii_case("bearer") {
-            Credentials::Bearer(rest.to_string())
-        } else if scheme.eq_ignore_ascii_case("basic") {
-            let decoded = base64::engine::general_purpose::STANDARD
-                .decode(rest)
-                .ok()
-                .and_then(|bytes| String::from_utf8(bytes).ok());
-            match decoded {
-                // The key is the user name; the password is empty (and ignored).
-                Some(text) => Credentials::Basic(
-                    text.split_once(':')
-                        .map(|(user, _)| user)
-                        .unwrap_or(&text)
-                        .to_string(),
-                ),
-                None => Credentials::Unsupported,
-            }
-        } else {
-            Credentials::Unsupported
-        }
-    }
-
-    /// The scheme, for the request log (which never records the key).
-    fn scheme(&self) -> &'static str {
-        match self {
-            Credentials::Missing => "none",
-            Credentials::Bearer(_) => "bearer",
-            Credentials::Basic(_) => "basic",
-            Credentials::Unsupported => "unsupported",
-        }
-    }
-
-    fn key(&self) -> Option<&str> {
-        match self {
-            Credentials::Bearer(key) | Credentials::Basic(key) if !key.is_empty() => Some(key),
-            _ => None,
-        }
-    }
-}
-
-/// One `/v1` request, parsed once before any fault or lock.
-#[derive(Debug)]
-pub(crate) struct ApiRequest {
-    pub method: http::Method,
-    pub path: String,
-    pub query: Option<String>,
-    pub params: Result<Map<String, Value>, ApiError>,
-    pub credentials: Credentials,
-    pub stripe_version: Option<String>,
-    pub idempotency_key: Option<String>,
-    pub request_id: String,
-}
-
-impl ApiRequest {
-    pub fn parse(
-        method: &http::Method,
-        path: &str,
-        query: Option<&str>,
-        headers: &http::HeaderMap,
-        body: &[u8],
-    ) -> ApiRequest {
-        let header = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|value| value.to_str().ok())
-                .map(|value| value.trim().to_string())
-                .filter(|value| !value.is_empty())
-        };
-        // GET parameters travel in the query string; POST bodies may add to it.
-        let mut raw = query.unwrap_or_default().as_bytes().to_vec();
-        if *method != http::Method::GET && *method != http::Method::DELETE && !body.is_empty() {
-            if !raw.is_empty() {
-                raw.push(b'&');
-            }
-            raw.extend_from_slice(body);
-        }
-        ApiRequest {
-            method: method.clone(),
-            path: path.to_string(),
-            query: query.map(str::to_string),
-            params: params::parse_form(&raw),
-            credentials: Credentials::from_headers(headers),
-            stripe_version: header("stripe-version"),
-            idempotency_key: header("idempotency-key"),
-            request_id: new_request_id(),
-        }
-    }
-
-    pub fn version(&self) -> &str {
-        self.stripe_version
-            .as_deref()
-            .unwrap_or(DEFAULT_API_VERSION)
-    }
-
-    fn is_post(&self) -> bool {
-        self.method == http::Method::POST
-    }
-}
-
-/// `req_` and 14 letters and digits.
-pub(crate) fn new_request_id() -> String {
-    format!("req_{}", random_alnum(14))
-}
 
 /// The answer to one request before it becomes an HTTP response.
 struct Reply {
@@ -212,6 +86,10 @@ fn build_response(request: &ApiRequest, reply: Reply) -> http::Response<String> 
     }
     if reply.replayed {
         builder = builder.header("Idempotent-Replayed", "true");
+    }
+    if reply.status == 401 {
+        // Stripe names its scheme on every 401, as HTTP asks.
+        builder = builder.header(http::header::WWW_AUTHENTICATE, "Basic realm=\"Stripe\"");
     }
     builder
         .body(reply.body)
@@ -298,7 +176,7 @@ fn respond(state: &mut State, request: &ApiRequest) -> Reply {
             request_id: request.request_id.clone(),
             stored_at: now(),
         };
-        state.store_idempotent_result(api_key, key.to_string(), stored);
+        state.store_idempotent_result(&api_key, key, stored);
     }
     Reply {
         status,
@@ -316,11 +194,7 @@ fn authenticate(state: &State, credentials: &Credentials) -> Result<String, ApiE
         )
         .with_status(401));
     };
-    let well_formed = ["sk_test_", "rk_test_"].iter().any(|prefix| {
-        key.strip_prefix(prefix).is_some_and(|rest| {
-            !rest.is_empty() && rest.bytes().all(|byte| byte.is_ascii_alphanumeric())
-        })
-    });
+    let well_formed = is_well_formed_test_key(key);
     let accepted = state.config.accepted_keys.is_empty()
         || state
             .config
@@ -335,6 +209,15 @@ fn authenticate(state: &State, credentials: &Credentials) -> Result<String, ApiE
                 .with_status(401),
         )
     }
+}
+
+/// A test-mode secret or restricted key: `sk_test_` or `rk_test_`, then letters and digits.
+pub(crate) fn is_well_formed_test_key(key: &str) -> bool {
+    ["sk_test_", "rk_test_"].iter().any(|prefix| {
+        key.strip_prefix(prefix).is_some_and(|rest| {
+            !rest.is_empty() && rest.bytes().all(|byte| byte.is_ascii_alphanumeric())
+        })
+    })
 }
 
 /// `sk_test_****abcd`: the first eight characters and the last four, never more.

@@ -6,8 +6,9 @@
 //! Responses are shaped like Stripe's fixtures and validate against the 2023-08-16 OpenAPI
 //! schemas; requests are authenticated, parameter-checked and idempotent like Stripe's.
 //!
-//! The server mounts [`Simulator::handle`] under a prefix; `odoo-pos-stripe stripe-sim` runs it
-//! alone with [`Simulator::serve`]. Tests steer it through control endpoints that need no key:
+//! The server mounts [`Simulator::handle_or_drop`] under a prefix; `odoo-pos-stripe stripe-sim`
+//! runs it alone with [`Simulator::serve`]. Tests steer it through control endpoints that need no
+//! API key:
 //!
 //! - `POST /_sim/faults` with `{"kind": "status500" | "status429" | "latency" | "drop" |
 //!   "drop_after", "count": N, "latency_ms": M}` queues a fault for the next N API requests;
@@ -15,25 +16,41 @@
 //! - `GET /_sim/state` counts objects and received requests; `GET /_sim/requests` is the log of
 //!   API requests (never the API key itself).
 //! - `POST /_sim/reset` clears queued faults (and the request log with `{"requests": true}`).
+//! - `POST /_sim/keys` with `{"accepted": ["sk_test_...", ...]}` sets the API keys that
+//!   authenticate (an empty list: any well-formed test key); `GET /_sim/keys` shows them masked.
+//!
+//! It is safe to leave on. The control endpoints answer only loopback clients (not through a
+//! proxy that says `Forwarded`/`X-Forwarded-For`) and clients that send the configured control
+//! token as `Authorization: Bearer <token>`; others get a 403. Stripe's own limits apply to
+//! metadata, every kind of stored object is bounded ([`SimLimits`]: the oldest test objects are
+//! evicted first, seeded readers and locations never), the request log is bounded in bytes and
+//! request bodies in size.
 //!
 //! All state sits behind one `std::sync::Mutex`: every request runs start to finish under it
 //! without awaiting, so two requests with the same idempotency key can never both execute.
 
 mod api;
+mod authorization;
 mod control;
 mod endpoints;
 mod error;
 mod params;
+mod render;
+mod request;
 mod server;
 mod state;
+mod store;
 
 #[cfg(test)]
 pub(crate) mod contract;
 #[cfg(test)]
 mod tests;
 
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
+
+use sha2::{Digest as _, Sha256};
 
 use state::State;
 
@@ -44,7 +61,7 @@ pub struct Simulator {
 }
 
 /// What the simulator starts with.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SimConfig {
     /// API keys that authenticate; empty accepts any well-formed `sk_test_`/`rk_test_` key.
     pub accepted_keys: Vec<String>,
@@ -52,6 +69,52 @@ pub struct SimConfig {
     pub readers: Vec<SimReaderSeed>,
     /// The account's display name, as `GET /v1/account` reports it.
     pub account_name: String,
+    /// Lets clients other than loopback ones use the control endpoints, when they send it as
+    /// `Authorization: Bearer <token>`. `None`: loopback clients only.
+    pub control_token: Option<String>,
+    pub limits: SimLimits,
+}
+
+/// Bounds on what the simulator holds, so that no client can make it grow without end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SimLimits {
+    /// Most objects of each kind (PaymentIntents, charges, refunds, PaymentMethods, readers and
+    /// locations created by requests, stored idempotent results); the oldest is evicted first.
+    pub max_objects: usize,
+    /// Most bytes of serialized JSON the request log keeps; the oldest entries go first.
+    pub request_log_bytes: usize,
+    /// Largest request body; a larger one is a 413 and is not processed.
+    pub max_body_bytes: usize,
+}
+
+impl Default for SimLimits {
+    fn default() -> SimLimits {
+        SimLimits {
+            max_objects: 10_000,
+            request_log_bytes: 8 * 1024 * 1024,
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+impl std::fmt::Debug for SimConfig {
+    /// Keys and the token are secrets: only their count or presence is shown.
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("SimConfig")
+            .field(
+                "accepted_keys",
+                &format_args!("[{} keys]", self.accepted_keys.len()),
+            )
+            .field("readers", &self.readers)
+            .field("account_name", &self.account_name)
+            .field(
+                "control_token",
+                &self.control_token.as_ref().map(|_| "****"),
+            )
+            .field("limits", &self.limits)
+            .finish()
+    }
 }
 
 /// A reader registered when the simulator starts.
@@ -73,6 +136,8 @@ impl Default for SimConfig {
                 device_type: "simulated_wisepos_e".into(),
             }],
             account_name: "Demo Account".into(),
+            control_token: None,
+            limits: SimLimits::default(),
         }
     }
 }
@@ -106,6 +171,16 @@ impl FaultKind {
     }
 }
 
+/// Who sent a request, for the rule on the control endpoints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Caller {
+    /// Code in this process (tests, an embedding program): trusted as the process itself.
+    InProcess,
+    /// A network client at this address; `None` when the transport could not tell, which is
+    /// treated like any remote client.
+    Network(Option<SocketAddr>),
+}
+
 /// A response, and whether the transport must drop it and close the connection instead.
 struct Outcome {
     response: http::Response<String>,
@@ -119,8 +194,10 @@ impl Simulator {
         }
     }
 
-    /// Handle one request. `path` is the path after any mount prefix, e.g. `/v1/payment_intents`;
-    /// the query string comes separately.
+    /// Handle one request from code in this process (tests, an embedding program), which may
+    /// use the control endpoints. `path` is the path after any mount prefix, e.g.
+    /// `/v1/payment_intents`; the query string comes separately. Transports serving network
+    /// clients use [`Simulator::handle_or_drop`], which applies the control endpoints' rule.
     ///
     /// A `drop` fault cannot be honoured here, since a response must be returned: transports
     /// call [`Simulator::take_drop_fault`] first (or use [`Simulator::handle_or_drop`]). If one
@@ -134,16 +211,19 @@ impl Simulator {
         headers: &http::HeaderMap,
         body: bytes::Bytes,
     ) -> http::Response<String> {
-        self.process(method, path, query, headers, body)
+        self.process(Caller::InProcess, method, path, query, headers, body)
             .await
             .response
     }
 
-    /// Like [`Simulator::handle`], for transports: `None` means "close the connection without
-    /// answering", for both `drop` faults (request not processed) and `drop_after` faults
-    /// (request processed, response lost).
+    /// Like [`Simulator::handle`], for transports serving network clients: `peer` is the
+    /// client's socket address (`None` if unknown, then it counts as remote), which decides with
+    /// the control token whether the control endpoints answer. `None` means "close the
+    /// connection without answering", for both `drop` faults (request not processed) and
+    /// `drop_after` faults (request processed, response lost).
     pub async fn handle_or_drop(
         &self,
+        peer: Option<SocketAddr>,
         method: &http::Method,
         path: &str,
         query: Option<&str>,
@@ -153,8 +233,29 @@ impl Simulator {
         if !is_control_path(path) && self.take_drop_fault() {
             return None;
         }
-        let outcome = self.process(method, path, query, headers, body).await;
+        let outcome = self
+            .process(Caller::Network(peer), method, path, query, headers, body)
+            .await;
         (!outcome.drop_connection).then_some(outcome.response)
+    }
+
+    /// Largest request body the simulator processes (see [`SimLimits::max_body_bytes`]);
+    /// transports read at most this much.
+    pub fn max_body_bytes(&self) -> usize {
+        self.lock().config.limits.max_body_bytes
+    }
+
+    /// The answer to a request whose body is larger than [`Simulator::max_body_bytes`]: a 413
+    /// with a Stripe-shaped error, for transports that stop reading such a body.
+    pub fn body_too_large(&self) -> http::Response<String> {
+        let limit = self.max_body_bytes();
+        json_response(
+            413,
+            &serde_json::json!({ "error": {
+                "message": format!("The request body is larger than the simulator accepts ({limit} bytes)."),
+                "type": "invalid_request_error",
+            }}),
+        )
     }
 
     /// Standalone HTTP/1.1 server on `listener`, until the future is dropped (which also closes
@@ -202,19 +303,31 @@ impl Simulator {
 
     async fn process(
         &self,
+        caller: Caller,
         method: &http::Method,
         path: &str,
         query: Option<&str>,
         headers: &http::HeaderMap,
         body: bytes::Bytes,
     ) -> Outcome {
-        if is_control_path(path) {
+        if body.len() > self.max_body_bytes() {
             return Outcome {
-                response: control::handle(self, method, path, &body),
+                response: self.body_too_large(),
                 drop_connection: false,
             };
         }
-        let request = api::ApiRequest::parse(method, path, query, headers, &body);
+        if is_control_path(path) {
+            let response = if self.may_control(caller, headers) {
+                control::handle(self, method, path, &body)
+            } else {
+                control::forbidden()
+            };
+            return Outcome {
+                response,
+                drop_connection: false,
+            };
+        }
+        let request = request::ApiRequest::parse(method, path, query, headers, &body);
         let fault = self.lock().next_fault();
         let mut drop_connection = false;
         match fault {
@@ -234,6 +347,57 @@ impl Simulator {
             drop_connection,
         }
     }
+}
+
+impl Simulator {
+    /// The control endpoints' rule: code in this process, a loopback client that did not come
+    /// through a proxy, or anyone with the control token.
+    fn may_control(&self, caller: Caller, headers: &http::HeaderMap) -> bool {
+        match caller {
+            Caller::InProcess => true,
+            Caller::Network(peer) => {
+                let loopback = peer.is_some_and(|peer| peer.ip().to_canonical().is_loopback());
+                // A local reverse proxy makes every client look like loopback; proxies say so.
+                let proxied = ["forwarded", "x-forwarded-for", "x-real-ip"]
+                    .iter()
+                    .any(|name| headers.contains_key(*name));
+                (loopback && !proxied) || self.has_control_token(headers)
+            }
+        }
+    }
+
+    /// True when `Authorization: Bearer <token>` carries the configured control token. Both are
+    /// hashed first so the comparison takes the same time wherever they differ.
+    fn has_control_token(&self, headers: &http::HeaderMap) -> bool {
+        let Some(expected) = self.lock().config.control_token.clone() else {
+            return false;
+        };
+        let Some(sent) = headers
+            .get(http::header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| {
+                let (scheme, token) = value.trim().split_once(' ')?;
+                scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+            })
+        else {
+            return false;
+        };
+        let (sent, expected) = (Sha256::digest(sent), Sha256::digest(expected));
+        sent.iter()
+            .zip(expected.iter())
+            .fold(0u8, |difference, (a, b)| difference | (a ^ b))
+            == 0
+    }
+}
+
+/// A JSON response with the simulator's usual headers.
+fn json_response(status: u16, body: &serde_json::Value) -> http::Response<String> {
+    http::Response::builder()
+        .status(status)
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .header("Request-Id", request::new_request_id())
+        .body(body.to_string())
+        .expect("status and headers are valid by construction")
 }
 
 impl std::fmt::Debug for Simulator {

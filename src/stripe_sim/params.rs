@@ -6,6 +6,11 @@
 //! strings; [`validate`] then checks that tree against the endpoint's [`Field`] list, producing the
 //! same error codes Stripe does (`parameter_unknown`, `parameter_missing`,
 //! `parameter_invalid_integer`). Handlers read the checked values through [`Params`].
+//!
+//! The parser is bounded: a name may nest at most [`MAX_NESTING_DEPTH`] brackets deep and a
+//! request may carry at most [`MAX_PARAMS`] pairs; beyond either the request is a 400
+//! `invalid_request_error` before anything is stored. Nothing else in it recurses, so no input
+//! can exhaust the stack, and its memory is bounded by the request body's size limit.
 
 use serde_json::{Map, Value};
 
@@ -68,10 +73,22 @@ pub(crate) const EXPAND: Field = Field::opt("expand", Ty::StrList);
 /// `metadata[...]`.
 pub(crate) const METADATA: Field = Field::opt("metadata", Ty::Metadata);
 
-/// Largest number of metadata keys, and longest key and value, that Stripe accepts.
-const METADATA_MAX_KEYS: usize = 50;
-const METADATA_MAX_KEY_CHARS: usize = 40;
-const METADATA_MAX_VALUE_CHARS: usize = 500;
+/// Largest number of metadata keys, and longest key and value, that Stripe accepts
+/// (docs.stripe.com/metadata: "up to 50 keys, with key names up to 40 characters long and values
+/// up to 500 characters long").
+pub(crate) const METADATA_MAX_KEYS: usize = 50;
+pub(crate) const METADATA_MAX_KEY_CHARS: usize = 40;
+pub(crate) const METADATA_MAX_VALUE_CHARS: usize = 500;
+
+/// Deepest bracket nesting a parameter name may have: `a[b][c]=v` nests 2 deep. Stripe's own
+/// parameters nest at most 5 deep (`line_items[0][price_data][product_data][metadata][k]`); the
+/// bound leaves room for any of them while keeping the parser's recursion shallow.
+pub(crate) const MAX_NESTING_DEPTH: usize = 16;
+/// Most `name=value` pairs one request may carry: a Stripe request with 50 metadata keys and
+/// every other field stays under 100, so this is a bound against abuse, not a feature limit.
+pub(crate) const MAX_PARAMS: usize = 1000;
+/// Longest name shown back in an error about a malformed parameter.
+const MAX_SHOWN_NAME_CHARS: usize = 100;
 
 /// One segment of a bracketed key after its name: `[key]` or `[]`.
 enum Segment {
@@ -82,24 +99,50 @@ enum Segment {
 /// Parses a form body or query string into a JSON object whose leaves are strings.
 ///
 /// A key whose brackets do not close is kept whole, so it is later reported as an unknown
-/// parameter. A key used both as a scalar and as a hash or list is a 400.
+/// parameter. A key used both as a scalar and as a hash or list, a key nested deeper than
+/// [`MAX_NESTING_DEPTH`] and more than [`MAX_PARAMS`] pairs are each a 400.
 pub(crate) fn parse_form(input: &[u8]) -> Result<Map<String, Value>, ApiError> {
     let mut root = Map::new();
-    for (key, value) in form_urlencoded::parse(input) {
+    for (index, (key, value)) in form_urlencoded::parse(input).enumerate() {
+        if index >= MAX_PARAMS {
+            return Err(ApiError::invalid(format!(
+                "Too many parameters: a request may send at most {MAX_PARAMS}."
+            )));
+        }
         if key.is_empty() {
             continue;
         }
         let (name, segments) = split_key(&key);
-        let slot = root.entry(name).or_insert(Value::Null);
-        if !put(slot, &segments, value.into_owned()) {
+        if segments.len() > MAX_NESTING_DEPTH {
+            let shown = shown_name(&key);
             return Err(ApiError::invalid_param(
                 None,
-                key.clone().into_owned(),
-                format!("Invalid value for {key}: it was sent both as a single value and as a hash or list."),
+                shown.clone(),
+                format!(
+                    "Invalid parameter {shown}: it is nested {} levels deep, and parameters may nest at most {MAX_NESTING_DEPTH} levels deep.",
+                    segments.len()
+                ),
+            ));
+        }
+        let slot = root.entry(name).or_insert(Value::Null);
+        if !put(slot, &segments, value.into_owned()) {
+            let shown = shown_name(&key);
+            return Err(ApiError::invalid_param(
+                None,
+                shown.clone(),
+                format!("Invalid value for {shown}: it was sent both as a single value and as a hash or list."),
             ));
         }
     }
     Ok(root)
+}
+
+/// `key`, cut to its first [`MAX_SHOWN_NAME_CHARS`] characters for an error message.
+fn shown_name(key: &str) -> String {
+    match key.char_indices().nth(MAX_SHOWN_NAME_CHARS) {
+        Some((cut, _)) => format!("{}...", &key[..cut]),
+        None => key.to_string(),
+    }
 }
 
 /// Splits `a[b][]` into `a` and its segments; a malformed key is returned whole with no segments.
@@ -300,11 +343,6 @@ fn check_type(ty: Ty, value: &Value, full: &str) -> Result<(), ApiError> {
                     "Invalid hash: {full} must be sent as {full}[key]=value"
                 )));
             };
-            if map.len() > METADATA_MAX_KEYS {
-                return Err(invalid(format!(
-                    "Invalid {full}: at most {METADATA_MAX_KEYS} keys are allowed."
-                )));
-            }
             for (key, item) in map {
                 let Some(text) = item.as_str() else {
                     return Err(ApiError::invalid_param(
@@ -313,20 +351,14 @@ fn check_type(ty: Ty, value: &Value, full: &str) -> Result<(), ApiError> {
                         format!("Invalid string: {full}[{key}] must be a single value."),
                     ));
                 };
-                if key.chars().count() > METADATA_MAX_KEY_CHARS {
-                    return Err(invalid(format!(
-                        "Invalid {full}: keys can be at most {METADATA_MAX_KEY_CHARS} characters long."
-                    )));
-                }
-                if text.chars().count() > METADATA_MAX_VALUE_CHARS {
-                    return Err(ApiError::invalid_param(
-                        None,
-                        format!("{full}[{key}]"),
-                        format!("Invalid {full}[{key}]: values can be at most {METADATA_MAX_VALUE_CHARS} characters long."),
-                    ));
-                }
+                check_metadata_entry(key, text)?;
             }
-            Ok(())
+            // Keys sent empty unset a key rather than set one.
+            let set = map
+                .values()
+                .filter(|item| item.as_str() != Some(""))
+                .count();
+            check_metadata_count(set)
         }
         Ty::Hash(sub) => match value {
             Value::Object(map) => check_types(map, sub, full),
@@ -385,6 +417,45 @@ pub(crate) fn one_of(allowed: &[&str]) -> String {
     }
 }
 
+/// Stripe's 400 for a metadata key or value over its length limit: `invalid_request_error` on
+/// param `metadata`, with Stripe's wording (quoted from its API's answers).
+fn check_metadata_entry(key: &str, value: &str) -> Result<(), ApiError> {
+    let key_chars = key.chars().count();
+    if key_chars > METADATA_MAX_KEY_CHARS {
+        return Err(ApiError::invalid_param(
+            None,
+            "metadata",
+            format!(
+                "Metadata keys can have up to {METADATA_MAX_KEY_CHARS} characters, but you passed in a key that is {key_chars} characters. Invalid key: {key}"
+            ),
+        ));
+    }
+    let value_chars = value.chars().count();
+    if value_chars > METADATA_MAX_VALUE_CHARS {
+        return Err(ApiError::invalid_param(
+            None,
+            "metadata",
+            format!(
+                "Metadata values can have up to {METADATA_MAX_VALUE_CHARS} characters, but you passed in a value that is {value_chars} characters. Invalid value: {value}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Stripe's 400 when an object would hold more than 50 metadata keys.
+fn check_metadata_count(count: usize) -> Result<(), ApiError> {
+    if count > METADATA_MAX_KEYS {
+        Err(ApiError::invalid_param(
+            None,
+            "metadata",
+            format!("Metadata can have up to {METADATA_MAX_KEYS} keys, but you've set {count}."),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// How a request changes an object's metadata.
 pub(crate) enum MetadataUpdate {
     /// `metadata=`: remove every key.
@@ -394,20 +465,25 @@ pub(crate) enum MetadataUpdate {
 }
 
 impl MetadataUpdate {
-    /// Applies the update to `metadata`.
-    pub fn apply(self, metadata: &mut Map<String, Value>) {
+    /// Applies the update to `metadata`, unless the result would hold more keys than Stripe
+    /// allows: then `metadata` is left as it was and the error is Stripe's.
+    pub fn apply(self, metadata: &mut Map<String, Value>) -> Result<(), ApiError> {
         match self {
             MetadataUpdate::Clear => metadata.clear(),
             MetadataUpdate::Merge(pairs) => {
+                let mut merged = metadata.clone();
                 for (key, value) in pairs {
                     if value.is_empty() {
-                        metadata.remove(&key);
+                        merged.remove(&key);
                     } else {
-                        metadata.insert(key, Value::String(value));
+                        merged.insert(key, Value::String(value));
                     }
                 }
+                check_metadata_count(merged.len())?;
+                *metadata = merged;
             }
         }
+        Ok(())
     }
 }
 

@@ -12,9 +12,6 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use super::Simulator;
 
-/// Largest request body read into memory; Stripe requests are a few kilobytes.
-const MAX_BODY_BYTES: usize = 1 << 20;
-
 /// Accepts connections until the returned future is dropped. Connections live in a `JoinSet`
 /// owned by this future, so dropping it also closes every open (keep-alive) connection: a test
 /// that stops one simulator never talks to it again through a pooled connection.
@@ -46,9 +43,11 @@ pub(crate) async fn serve(
         };
         let simulator = simulator.clone();
         connections.spawn(async move {
+            // The peer's address goes with each request: the control endpoints answer only
+            // loopback clients (or the control token).
             let service = hyper::service::service_fn(move |request| {
                 let simulator = simulator.clone();
-                async move { answer(&simulator, request).await }
+                async move { answer(&simulator, peer, request).await }
             });
             if let Err(error) = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo(stream), service)
@@ -76,23 +75,25 @@ impl std::error::Error for DroppedConnection {}
 /// how `drop` and `drop_after` faults reach the client.
 async fn answer(
     simulator: &Simulator,
+    peer: std::net::SocketAddr,
     request: http::Request<hyper::body::Incoming>,
 ) -> Result<http::Response<Full<Bytes>>, DroppedConnection> {
     let (parts, body) = request.into_parts();
-    let body = match http_body_util::Limited::new(body, MAX_BODY_BYTES)
+    let body = match http_body_util::Limited::new(body, simulator.max_body_bytes())
         .collect()
         .await
     {
         Ok(collected) => collected.to_bytes(),
-        Err(_) => {
-            return Ok(plain_error(
-                413,
-                "The request body is too large or was cut off.",
-            ))
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+            return Ok(simulator
+                .body_too_large()
+                .map(|text| Full::new(Bytes::from(text))))
         }
+        Err(_) => return Ok(plain_error(400, "The request body was cut off.")),
     };
     let response = simulator
         .handle_or_drop(
+            Some(peer),
             &parts.method,
             parts.uri.path(),
             parts.uri.query(),

@@ -7,23 +7,6 @@ use serde_json::{json, Value};
 use crate::both;
 use crate::helpers::*;
 
-/// A POS manager who is not a system administrator.
-async fn pos_manager(app: &TestApp) -> WebSession {
-    let admin = app.login("admin", "admin").await;
-    let internal = app.xmlid("base.group_user").await;
-    let manager = app.xmlid("point_of_sale.group_pos_manager").await;
-    app.call_kw(
-        &admin,
-        "res.users",
-        "create",
-        json!([{"name": "Pos Manager", "login": "posman", "password": "posman-pw", "groups_id": [[6, 0, [internal, manager]]]}]),
-        json!({}),
-    )
-    .await
-    .expect("creating a POS manager");
-    app.login("posman", "posman-pw").await
-}
-
 #[track_caller]
 fn assert_acl_error(err: &Value, verb: &str, description: &str, model: &str) {
     assert_error(
@@ -33,235 +16,174 @@ fn assert_acl_error(err: &Value, verb: &str, description: &str, model: &str) {
     );
 }
 
-both!(pos_user_reads_but_cannot_change_pos_models, |app| {
-    let cashier = app.login("cashier", "cashier").await;
+const FIELD_RIGHTS: &str = "You do not have enough rights to access the fields \"stripe_secret_key\" on Payment Provider (payment.provider).";
+
+both!(pos_user_reads_pos_models_and_only_edits_the_config, |app| {
+    let cashier = app.as_user("cashier").await;
     let shop = app.xmlid("ops_demo.pos_config_shop").await;
     let card = app.xmlid("ops_demo.payment_method_card").await;
-    let r = app
-        .call_kw(
-            &cashier,
-            "pos.config",
-            "search_read",
-            json!([[], ["name", "payment_method_ids"]]),
-            json!({}),
-        )
-        .await
-        .unwrap();
+    let r = cashier
+        .search_read("pos.config", json!([]), &["name", "payment_method_ids"])
+        .await;
     assert_eq!(r[0]["id"], json!(shop));
     assert_eq!(r[0]["name"], json!("Shop"));
-    let r = app
-        .call_kw(
-            &cashier,
+    let r = cashier
+        .read(
             "pos.payment.method",
-            "read",
-            json!([[card], ["name", "use_payment_terminal"]]),
-            json!({}),
+            &[card],
+            &["name", "use_payment_terminal"],
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r[0]["name"], json!("Card"));
     for (model, description) in [
         ("pos.config", "Point of Sale Configuration"),
         ("pos.payment.method", "Point of Sale Payment Methods"),
     ] {
-        let err = app
-            .call_kw(
-                &cashier,
-                model,
-                "create",
-                json!([{"name": "Nope"}]),
-                json!({}),
-            )
-            .await
-            .unwrap_err();
+        let err = cashier
+            .expect_error(model, "create", json!([{"name": "Nope"}]), json!({}))
+            .await;
         assert_acl_error(&err, "create", description, model);
         let msg = err["data"]["message"].as_str().unwrap();
         assert!(msg.contains("Point of Sale/Administrator"), "{msg}");
         let id = if model == "pos.config" { shop } else { card };
-        let write = app
-            .call_kw(
-                &cashier,
-                model,
-                "write",
-                json!([[id], {"name": "Renamed"}]),
-                json!({}),
-            )
-            .await;
-        // Odoo 18 lets a POS user write a POS config (ACL 1,1,0,0), not a method.
-        if model == "pos.config" {
-            assert_eq!(write, Ok(json!(true)));
-            app.call_kw(
-                &cashier,
-                model,
-                "write",
-                json!([[id], {"name": "Shop"}]),
-                json!({}),
-            )
-            .await
-            .unwrap();
-        } else {
-            assert_acl_error(&write.unwrap_err(), "modify", description, model);
+        // Odoo's CSV lets POS users write a config (read, write), not a payment method.
+        if model == "pos.payment.method" {
+            let err = cashier
+                .expect_error(
+                    model,
+                    "write",
+                    json!([[id], {"name": "Renamed"}]),
+                    json!({}),
+                )
+                .await;
+            assert_acl_error(&err, "modify", description, model);
         }
-        let err = app
-            .call_kw(&cashier, model, "unlink", json!([[id]]), json!({}))
-            .await
-            .unwrap_err();
+        let err = cashier
+            .expect_error(model, "unlink", json!([[id]]), json!({}))
+            .await;
         assert_acl_error(&err, "delete", description, model);
     }
     // Nothing changed.
-    let r = app
-        .call_kw(
-            &cashier,
+    let r = cashier.read("pos.config", &[shop], &["name"]).await;
+    assert_eq!(r[0]["name"], json!("Shop"));
+    // check_access_rights agrees: POS users may write a config but not delete it.
+    for (operation, allowed) in [("write", true), ("unlink", false)] {
+        let r = cashier
+            .call_ok(
+                "pos.config",
+                "check_access_rights",
+                json!([operation]),
+                json!({"raise_exception": false}),
+            )
+            .await;
+        assert_eq!(r, json!(allowed), "{operation}");
+    }
+    // As in Odoo, a POS user's write goes through, but for the receipt's header and
+    // footer, which Odoo 18's `_check_header_footer` keeps for administrators.
+    cashier
+        .write("pos.config", &[shop], json!({"iface_tipproduct": true}))
+        .await;
+    let r = cashier
+        .read("pos.config", &[shop], &["iface_tipproduct"])
+        .await;
+    assert_eq!(r[0]["iface_tipproduct"], json!(true));
+    let err = cashier
+        .expect_error(
             "pos.config",
-            "read",
-            json!([[shop], ["name"]]),
+            "write",
+            json!([[shop], {"receipt_header": "Welcome"}]),
             json!({}),
         )
-        .await
-        .unwrap();
-    assert_eq!(r[0]["name"], json!("Shop"));
-    // check_access_rights agrees.
-    let r = app
-        .call_kw(
-            &cashier,
-            "pos.payment.method",
-            "check_access_rights",
-            json!(["write"]),
-            json!({"raise_exception": false}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(r, json!(false));
+        .await;
+    assert_error(
+        &err,
+        "odoo.exceptions.AccessError",
+        "Only administrators can edit receipt headers and footers",
+    );
 });
 
 both!(pos_manager_creates_and_edits_pos_models, |app| {
-    let manager = pos_manager(&app).await;
+    let manager = app.pos_manager().await;
     let bank = app.xmlid("ops_demo.journal_bank").await;
-    let pm = app
-        .call_kw(
-            &manager,
+    let pm = manager
+        .create(
             "pos.payment.method",
-            "create",
-            json!([{"name": "Manager Card", "journal_id": bank}]),
-            json!({}),
+            json!({"name": "Manager Card", "journal_id": bank}),
         )
-        .await
-        .unwrap()
-        .as_i64()
-        .unwrap();
-    let cfg = app
-        .call_kw(
-            &manager,
+        .await;
+    let cfg = manager
+        .create(
             "pos.config",
-            "create",
-            json!([{"name": "Bar", "payment_method_ids": [[6, 0, [pm]]]}]),
-            json!({}),
+            json!({"name": "Bar", "payment_method_ids": [[6, 0, [pm]]]}),
         )
-        .await
-        .unwrap()
-        .as_i64()
-        .unwrap();
-    app.call_kw(
-        &manager,
-        "pos.config",
-        "write",
-        json!([[cfg], {"name": "Bar 2"}]),
-        json!({}),
-    )
-    .await
-    .unwrap();
-    let r = app
-        .call_kw(
-            &manager,
-            "pos.config",
-            "read",
-            json!([[cfg], ["name", "payment_method_ids"]]),
-            json!({}),
-        )
-        .await
-        .unwrap();
+        .await;
+    manager
+        .write("pos.config", &[cfg], json!({"name": "Bar 2"}))
+        .await;
+    let r = manager
+        .read("pos.config", &[cfg], &["name", "payment_method_ids"])
+        .await;
     assert_eq!(
         r,
         json!([{"id": cfg, "name": "Bar 2", "payment_method_ids": [pm]}])
     );
-    app.call_kw(&manager, "pos.config", "unlink", json!([[cfg]]), json!({}))
-        .await
-        .unwrap();
+    manager.unlink("pos.config", &[cfg]).await;
     // A POS manager is no system administrator: res.company stays read-only.
     let company = app.xmlid("base.main_company").await;
-    let err = app
-        .call_kw(
-            &manager,
+    let err = manager
+        .expect_error(
             "res.company",
             "write",
             json!([[company], {"name": "Mine"}]),
             json!({}),
         )
-        .await
-        .unwrap_err();
+        .await;
     assert_acl_error(&err, "modify", "Companies", "res.company");
 });
 
 both!(stripe_secret_key_is_for_administrators_only, |app| {
-    let admin = app.login("admin", "admin").await;
-    let manager = pos_manager(&app).await;
-    let employee = app.login("employee", "employee").await;
+    let admin = app.as_user("admin").await;
+    let manager = app.pos_manager().await;
+    let employee = app.as_user("employee").await;
     let provider = app.xmlid("payment.payment_provider_stripe").await;
-    let r = app
-        .call_kw(
-            &admin,
-            "payment.provider",
-            "read",
-            json!([[provider], ["stripe_secret_key"]]),
-            json!({}),
-        )
-        .await
-        .unwrap();
+    let r = admin
+        .read("payment.provider", &[provider], &["stripe_secret_key"])
+        .await;
     assert_eq!(
         r[0]["stripe_secret_key"],
         json!("sk_test_demo0000000000000000odooposstripe")
     );
-    let fields = app
-        .call_kw(
-            &admin,
+    let fields = admin
+        .call_ok(
             "payment.provider",
             "fields_get",
             json!([]),
             json!({"attributes": ["type"]}),
         )
-        .await
-        .unwrap();
+        .await;
     assert!(fields.get("stripe_secret_key").is_some());
     for user in [&manager, &employee] {
-        let err = app
-            .call_kw(
-                user,
+        let err = user
+            .expect_error(
                 "payment.provider",
                 "search_read",
                 json!([[["code", "=", "stripe"]], ["name", "stripe_secret_key"]]),
                 json!({}),
             )
-            .await
-            .unwrap_err();
-        assert_error(
-            &err,
-            "odoo.exceptions.AccessError",
-            "You do not have enough rights to access the fields \"stripe_secret_key\" on Payment Provider (payment.provider).",
-        );
+            .await;
+        assert_error(&err, "odoo.exceptions.AccessError", FIELD_RIGHTS);
         let msg = err["data"]["message"].as_str().unwrap();
         assert!(msg.contains("stripe_secret_key"), "{msg}");
         assert!(!msg.contains("sk_test_"), "the secret never leaks: {msg}");
-        let err = app
-            .call_kw(
-                user,
+        let err = user
+            .expect_error(
                 "payment.provider",
                 "read",
                 json!([[provider], ["stripe_secret_key"]]),
                 json!({}),
             )
-            .await
-            .unwrap_err();
-        assert_eq!(err["data"]["name"], json!("odoo.exceptions.AccessError"));
+            .await;
+        assert_exception(&err, "odoo.exceptions.AccessError");
         // In Odoo 18 only `base.group_system` reads providers at all (issue 8, item 15):
         // the same search_read without the field, or a read of every field, is refused...
         for (method, args) in [
@@ -271,18 +193,16 @@ both!(stripe_secret_key_is_for_administrators_only, |app| {
             ),
             ("read", json!([[provider]])),
         ] {
-            let err = app
-                .call_kw(user, "payment.provider", method, args, json!({}))
-                .await
-                .unwrap_err();
+            let err = user
+                .expect_error("payment.provider", method, args, json!({}))
+                .await;
             assert_acl_error(&err, "access", "Payment Provider", "payment.provider");
             assert!(!err.to_string().contains("sk_test_"), "{err}");
         }
         // ...and fields_get does not list it.
-        let fields = app
-            .call_kw(user, "payment.provider", "fields_get", json!([]), json!({}))
-            .await
-            .unwrap();
+        let fields = user
+            .call_ok("payment.provider", "fields_get", json!([]), json!({}))
+            .await;
         assert!(fields.get("stripe_secret_key").is_none());
         assert!(fields.get("code").is_some());
         // As in Odoo's payment_stripe, the secret key fields are for base.group_system;
@@ -299,47 +219,41 @@ both!(stripe_secret_key_is_for_administrators_only, |app| {
             (json!(["!", ["stripe_secret_key", "=", "x"]]), json!(null)),
             (json!([]), json!("stripe_secret_key")),
         ] {
-            let err = app
-                .call_kw(
-                    user,
+            let err = user
+                .expect_error(
                     "payment.provider",
                     "search",
                     json!([domain]),
                     json!({"order": order}),
                 )
-                .await
-                .unwrap_err();
+                .await;
             // The model's rights come first: no read of providers, so no probing.
             assert_acl_error(&err, "access", "Payment Provider", "payment.provider");
         }
-        let err = app
-            .call_kw(
-                user,
+        let err = user
+            .expect_error(
                 "payment.provider",
                 "search_count",
                 json!([[["stripe_secret_key", "ilike", "demo"]]]),
                 json!({}),
             )
-            .await
-            .unwrap_err();
-        assert_eq!(err["data"]["name"], json!("odoo.exceptions.AccessError"));
+            .await;
+        assert_exception(&err, "odoo.exceptions.AccessError");
         // Writing it is refused too.
-        let err = app
-            .call_kw(
-                user,
+        let err = user
+            .expect_error(
                 "payment.provider",
                 "write",
                 json!([[provider], {"stripe_secret_key": "sk_test_x"}]),
                 json!({}),
             )
-            .await
-            .unwrap_err();
-        assert_eq!(err["data"]["name"], json!("odoo.exceptions.AccessError"));
+            .await;
+        assert_exception(&err, "odoo.exceptions.AccessError");
     }
 });
 
 both!(employee_reads_no_pos_model, |app| {
-    let employee = app.login("employee", "employee").await;
+    let employee = app.as_user("employee").await;
     let shop = app.xmlid("ops_demo.pos_config_shop").await;
     for (model, description) in [
         ("pos.config", "Point of Sale Configuration"),
@@ -353,46 +267,32 @@ both!(employee_reads_no_pos_model, |app| {
             ("read", json!([[shop], ["name"]])),
             ("name_search", json!(["Shop"])),
         ] {
-            let err = app
-                .call_kw(&employee, model, method, args, json!({}))
-                .await
-                .unwrap_err();
+            let err = employee.expect_error(model, method, args, json!({})).await;
             assert_acl_error(&err, "access", description, model);
         }
-        let err = app
-            .call_kw(
-                &employee,
-                model,
-                "create",
-                json!([{"name": "x"}]),
-                json!({}),
-            )
-            .await
-            .unwrap_err();
+        let err = employee
+            .expect_error(model, "create", json!([{"name": "x"}]), json!({}))
+            .await;
         assert_acl_error(&err, "create", description, model);
     }
     // As in Odoo, fields_get checks no model access: the schema is not secret.
-    let fields = app
-        .call_kw(
-            &employee,
+    let fields = employee
+        .call_ok(
             "pos.config",
             "fields_get",
             json!([["name"]]),
             json!({"attributes": ["type"]}),
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(fields, json!({"name": {"type": "char"}}));
-    let r = app
-        .call_kw(
-            &employee,
+    let r = employee
+        .call_ok(
             "ir.model.access",
             "check",
             json!(["pos.config", "read", false]),
             json!({}),
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r, json!(false));
     // The same over /jsonrpc with a password.
     let err = app
@@ -415,32 +315,17 @@ both!(employee_reads_no_pos_model, |app| {
 });
 
 both!(multi_company_isolation, |app| {
-    let admin = app.login("admin", "admin").await;
+    let admin = app.as_user("admin").await;
     let main = app.xmlid("base.main_company").await;
     let eur = app.xmlid("base.EUR").await;
-    let other = app
-        .call_kw(
-            &admin,
+    let other = admin
+        .create(
             "res.company",
-            "create",
-            json!([{"name": "Other Co", "currency_id": eur}]),
-            json!({}),
+            json!({"name": "Other Co", "currency_id": eur}),
         )
-        .await
-        .unwrap()
-        .as_i64()
-        .unwrap();
+        .await;
     // Odoo gives the creator access to a new company; take it back for this test.
-    let admin_companies = app
-        .call_kw(
-            &admin,
-            "res.users",
-            "read",
-            json!([[2], ["company_ids"]]),
-            json!({}),
-        )
-        .await
-        .unwrap();
+    let admin_companies = admin.read("res.users", &[2], &["company_ids"]).await;
     assert!(
         admin_companies[0]["company_ids"]
             .as_array()
@@ -448,110 +333,77 @@ both!(multi_company_isolation, |app| {
             .contains(&json!(other)),
         "the creator is given the new company: {admin_companies}"
     );
-    app.call_kw(
-        &admin,
-        "res.users",
-        "write",
-        json!([[2], {"company_ids": [[3, other, 0]]}]),
-        json!({}),
-    )
-    .await
-    .unwrap();
+    admin
+        .write("res.users", &[2], json!({"company_ids": [[3, other, 0]]}))
+        .await;
     // The admin may not use a company they do not belong to.
-    let err = app
-        .call_kw(
-            &admin,
+    let err = admin
+        .expect_error(
             "pos.payment.method",
             "search",
             json!([[]]),
             json!({"context": {"allowed_company_ids": [main, other]}}),
         )
-        .await
-        .unwrap_err();
+        .await;
     assert_error(
         &err,
         "odoo.exceptions.AccessError",
         "Access to unauthorized or invalid companies.",
     );
     // Nor create records in it.
-    let err = app
-        .call_kw(
-            &admin,
+    let err = admin
+        .expect_error(
             "pos.payment.method",
             "create",
             json!([{"name": "Too Early", "company_id": other}]),
             json!({}),
         )
-        .await
-        .unwrap_err();
+        .await;
     assert_error(
         &err,
         "odoo.exceptions.AccessError",
         "doesn't have 'create' access to:\n- Point of Sale Payment Methods (pos.payment.method)",
     );
-    app.call_kw(
-        &admin,
-        "res.users",
-        "write",
-        json!([[2], {"company_ids": [[4, other, 0]]}]),
-        json!({}),
-    )
-    .await
-    .unwrap();
+    admin
+        .write("res.users", &[2], json!({"company_ids": [[4, other, 0]]}))
+        .await;
     let both_companies = json!({"allowed_company_ids": [main, other]});
-    let pm = app
-        .call_kw(
-            &admin,
+    let admin_in_both = admin.with_context(both_companies.clone());
+    let pm = admin_in_both
+        .create(
             "pos.payment.method",
-            "create",
-            json!([{"name": "Other Cash", "company_id": other}]),
-            json!({"context": both_companies}),
+            json!({"name": "Other Cash", "company_id": other}),
         )
-        .await
-        .unwrap()
-        .as_i64()
-        .unwrap();
+        .await;
     let search = |context: Value| {
-        let admin = admin.clone();
-        let app = &app;
+        let admin = admin.with_context(context);
         async move {
-            app.call_kw(
-                &admin,
-                "pos.payment.method",
-                "search",
-                json!([[["name", "=", "Other Cash"]]]),
-                json!({"context": context}),
-            )
-            .await
+            admin
+                .search("pos.payment.method", json!([["name", "=", "Other Cash"]]))
+                .await
         }
     };
     // Invisible from the main company alone...
-    assert_eq!(search(json!({})).await.unwrap(), json!([]));
+    assert_eq!(search(json!({})).await, Vec::<i64>::new());
     assert_eq!(
-        search(json!({"allowed_company_ids": [main]}))
-            .await
-            .unwrap(),
-        json!([])
+        search(json!({"allowed_company_ids": [main]})).await,
+        Vec::<i64>::new()
     );
     // ...visible once the company is allowed, whichever comes first.
-    assert_eq!(search(both_companies.clone()).await.unwrap(), json!([pm]));
+    assert_eq!(search(both_companies.clone()).await, vec![pm]);
     assert_eq!(
-        search(json!({"allowed_company_ids": [other]}))
-            .await
-            .unwrap(),
-        json!([pm])
+        search(json!({"allowed_company_ids": [other]})).await,
+        vec![pm]
     );
     // A read by id of a record the rules hide is Odoo's record-rule AccessError.
-    let err = app
-        .call_kw(
-            &admin,
+    let err = admin
+        .expect_error(
             "pos.payment.method",
             "read",
             json!([[pm], ["name"]]),
             json!({}),
         )
-        .await
-        .unwrap_err();
+        .await;
     assert_error(
         &err,
         "odoo.exceptions.AccessError",
@@ -560,63 +412,44 @@ both!(multi_company_isolation, |app| {
     assert!(err["data"]["message"].as_str().unwrap().contains(
         "doesn't have 'read' access to:\n- Point of Sale Payment Methods (pos.payment.method)"
     ));
-    let err = app
-        .call_kw(
-            &admin,
+    let err = admin
+        .expect_error(
             "pos.payment.method",
             "write",
             json!([[pm], {"name": "Hacked"}]),
             json!({}),
         )
-        .await
-        .unwrap_err();
+        .await;
     assert_error(
         &err,
         "odoo.exceptions.AccessError",
         "doesn't have 'write' access",
     );
-    let err = app
-        .call_kw(
-            &admin,
-            "pos.payment.method",
-            "unlink",
-            json!([[pm]]),
-            json!({}),
-        )
-        .await
-        .unwrap_err();
+    let err = admin
+        .expect_error("pos.payment.method", "unlink", json!([[pm]]), json!({}))
+        .await;
     assert_error(
         &err,
         "odoo.exceptions.AccessError",
         "doesn't have 'unlink' access",
     );
-    let r = app
-        .call_kw(
-            &admin,
-            "pos.payment.method",
-            "read",
-            json!([[pm], ["name", "company_id"]]),
-            json!({"context": both_companies}),
-        )
-        .await
-        .unwrap();
+    let r = admin_in_both
+        .read("pos.payment.method", &[pm], &["name", "company_id"])
+        .await;
     assert_eq!(r[0]["name"], json!("Other Cash"));
     assert_eq!(r[0]["company_id"], json!([other, "Other Co"]));
     // The first allowed company is the current one: defaults follow it.
-    let r = app
-        .call_kw(
-            &admin,
+    let r = admin
+        .with_context(json!({"allowed_company_ids": [other, main]}))
+        .call_ok(
             "pos.payment.method",
             "default_get",
             json!([["company_id"]]),
-            json!({"context": {"allowed_company_ids": [other, main]}}),
+            json!({}),
         )
-        .await
-        .unwrap();
-    assert_eq!(r, json!({"company_id": other}));
-    let info = app
-        .rpc("/web/session/get_session_info", json!({}), Some(&admin))
         .await;
+    assert_eq!(r, json!({"company_id": other}));
+    let info = admin.session_info().await;
     let allowed = info["result"]["user_companies"]["allowed_companies"]
         .as_object()
         .unwrap();
@@ -625,111 +458,72 @@ both!(multi_company_isolation, |app| {
         "{info}"
     );
     // A user without the company never sees it, even when asking for it.
-    let cashier = app.login("cashier", "cashier").await;
-    let err = app
-        .call_kw(
-            &cashier,
+    let cashier = app.as_user("cashier").await;
+    let err = cashier
+        .expect_error(
             "pos.payment.method",
             "search",
             json!([[]]),
             json!({"context": {"allowed_company_ids": [main, other]}}),
         )
-        .await
-        .unwrap_err();
+        .await;
     assert_error(
         &err,
         "odoo.exceptions.AccessError",
         "Access to unauthorized or invalid companies.",
     );
-    let r = app
-        .call_kw(
-            &cashier,
-            "pos.payment.method",
-            "search_count",
-            json!([[["name", "=", "Other Cash"]]]),
-            json!({}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(r, json!(0));
-    let err = app
-        .call_kw(
-            &cashier,
+    let r = cashier
+        .search_count("pos.payment.method", json!([["name", "=", "Other Cash"]]))
+        .await;
+    assert_eq!(r, 0);
+    let err = cashier
+        .expect_error(
             "pos.payment.method",
             "read",
             json!([[pm], ["name"]]),
             json!({}),
         )
-        .await
-        .unwrap_err();
-    assert_eq!(err["data"]["name"], json!("odoo.exceptions.AccessError"));
+        .await;
+    assert_exception(&err, "odoo.exceptions.AccessError");
     // x2many reads leave out the records the rules hide.
-    let parent = app
-        .call_kw(
-            &admin,
+    let parent = admin_in_both
+        .create(
             "res.partner",
-            "create",
-            json!([{"name": "Group Parent", "company_id": false, "child_ids": [
+            json!({"name": "Group Parent", "company_id": false, "child_ids": [
                 [0, 0, {"name": "Main Child", "company_id": main}],
                 [0, 0, {"name": "Other Child", "company_id": other}],
-            ]}]),
-            json!({"context": both_companies}),
+            ]}),
         )
-        .await
-        .unwrap()
-        .as_i64()
-        .unwrap();
-    let children = |s: WebSession, context: Value| {
-        let app = &app;
+        .await;
+    let children = |user: &Client, context: Value| {
+        let user = user.with_context(context);
         async move {
-            let r = app
-                .call_kw(
-                    &s,
-                    "res.partner",
-                    "read",
-                    json!([[parent], ["child_ids"]]),
-                    json!({"context": context}),
-                )
-                .await
-                .unwrap();
+            let r = user.read("res.partner", &[parent], &["child_ids"]).await;
             r[0]["child_ids"].as_array().unwrap().len()
         }
     };
-    assert_eq!(children(admin.clone(), both_companies.clone()).await, 2);
-    assert_eq!(children(admin.clone(), json!({})).await, 1);
-    assert_eq!(children(cashier.clone(), json!({})).await, 1);
-    let r = app
-        .call_kw(
-            &cashier,
+    assert_eq!(children(&admin, both_companies.clone()).await, 2);
+    assert_eq!(children(&admin, json!({})).await, 1);
+    assert_eq!(children(&cashier, json!({})).await, 1);
+    let r = cashier
+        .call_ok(
             "res.partner",
             "web_read",
             json!([[parent]]),
             json!({"specification": {"child_ids": {"fields": {"name": {}}}}}),
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r[0]["child_ids"][0]["name"], json!("Main Child"));
     assert_eq!(r[0]["child_ids"].as_array().unwrap().len(), 1);
     // Records without a company are shared.
-    let shared = app
-        .call_kw(
-            &admin,
+    let shared = admin
+        .create(
             "res.partner",
-            "create",
-            json!([{"name": "Shared Partner", "company_id": false}]),
-            json!({}),
+            json!({"name": "Shared Partner", "company_id": false}),
         )
-        .await
-        .unwrap();
-    let r = app
-        .call_kw(
-            &cashier,
-            "res.partner",
-            "search",
-            json!([[["name", "=", "Shared Partner"]]]),
-            json!({}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(r, json!([shared]));
+        .await;
+    let r = cashier
+        .search("res.partner", json!([["name", "=", "Shared Partner"]]))
+        .await;
+    assert_eq!(r, vec![shared]);
 });

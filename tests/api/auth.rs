@@ -2,74 +2,53 @@
 //! passwords, cookie attributes and rotation, session invalidation on password change
 //! and deactivation, API keys, the login throttle, passlib hashes from a real Odoo.
 
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use base64::Engine;
+use sea_orm::ConnectionTrait;
 use serde_json::{json, Value};
 
-use odoo_pos_stripe::auth::users::create_api_key;
-use odoo_pos_stripe::orm::Env;
-
-use crate::both;
 use crate::helpers::*;
+use crate::{both, both_with};
 
-/// The raw answer of `/web/session/authenticate`, optionally presenting a cookie.
-async fn authenticate(app: &TestApp, login: &str, password: &str, cookie: Option<&str>) -> Raw {
-    let body = json!({"jsonrpc": "2.0", "method": "call", "params": {"db": "odoo", "login": login, "password": password}, "id": 1});
-    app.post_raw(
-        "/web/session/authenticate",
-        "application/json",
-        body.to_string(),
-        cookie,
-    )
-    .await
-}
-
-fn cookie_value(raw: &Raw) -> String {
-    let header = raw
-        .headers
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .expect("a Set-Cookie header");
-    header
-        .split(';')
-        .next()
-        .and_then(|kv| kv.strip_prefix("session_id="))
-        .expect("session_id=")
-        .to_string()
-}
-
-#[track_caller]
-fn assert_session_expired(env: &Value) {
-    let err = &env["error"];
-    assert_eq!(err["code"], json!(100), "{env}");
-    assert_eq!(err["message"], json!("Odoo Session Expired"), "{env}");
-    assert_eq!(
-        err["data"]["name"],
-        json!("odoo.http.SessionExpiredException"),
-        "{env}"
-    );
-    assert_eq!(err["data"]["message"], json!("Session expired"), "{env}");
-}
-
-async fn session_info(app: &TestApp, s: &WebSession) -> Value {
-    app.rpc("/web/session/get_session_info", json!({}), Some(s))
-        .await
-}
-
-/// Creates an API key for `uid` through the library (there is no RPC for it).
+/// Stores an API key for `uid` the way Odoo's `res.users.apikeys` keeps one (the first 8
+/// characters in clear as `index`, the whole key as a passlib pbkdf2-sha512 hash), as a
+/// key made in a real Odoo would be found in the database: no RPC creates keys. Returns
+/// the key: 40 hex characters, Odoo's shape.
 async fn api_key(app: &TestApp, uid: i64, expiration: Option<&str>) -> String {
-    let tx = app.services.db.begin().await.unwrap();
-    let key = {
-        let env = Env::system(&tx, app.services.registry, &*app.services);
-        create_api_key(&env, uid, "test key", expiration)
-            .await
-            .expect("creating an API key")
+    let key = hex::encode(rand::random::<[u8; 20]>());
+    let salt = rand::random::<[u8; 16]>();
+    let rounds = 6000;
+    let checksum = pbkdf2::pbkdf2_hmac_array::<sha2::Sha512, 64>(key.as_bytes(), &salt, rounds);
+    // passlib's "ab64": standard base64 without padding, `.` for `+`.
+    let ab64 = |bytes: &[u8]| {
+        base64::engine::general_purpose::STANDARD_NO_PAD
+            .encode(bytes)
+            .replace('+', ".")
     };
-    tx.commit().await.unwrap();
+    let hash = format!(
+        "$pbkdf2-sha512${rounds}${}${}",
+        ab64(&salt),
+        ab64(&checksum)
+    );
+    // Every value is ours (hex, ab64, a fixed date): safe to inline, and an inline
+    // literal lets PostgreSQL type the timestamp.
+    let expiration = expiration.map_or("NULL".to_string(), |date| format!("'{date}'"));
+    app.services
+        .db
+        .execute(sea_orm::Statement::from_string(
+            app.db_backend(),
+            format!(
+                "INSERT INTO res_users_apikeys (\"name\", \"user_id\", \"scope\", \"index\", \"key\", \"expiration_date\") \
+                 VALUES ('test key', {uid}, 'rpc', '{}', '{hash}', {expiration})",
+                &key[..8]
+            ),
+        ))
+        .await
+        .expect("storing an API key");
     key
 }
 
 both!(session_login_cookie_and_info, |app| {
-    let raw = authenticate(&app, "admin", "admin", None).await;
+    let raw = app.authenticate("admin", "admin", None).await;
     assert_eq!(raw.status, 200);
     let env = raw.json();
     let info = &env["result"];
@@ -124,14 +103,10 @@ both!(session_login_cookie_and_info, |app| {
     assert!(header.contains("HttpOnly"), "{header}");
     assert!(header.contains("Path=/"), "{header}");
     assert!(!header.contains("Domain="), "{header}");
-    let sid = cookie_value(&raw);
+    let sid = raw.session_cookie();
     assert!(sid.len() >= 32, "a long random session id: {sid}");
-    let s = WebSession {
-        session_id: sid.clone(),
-        uid: 2,
-    };
-    let env = session_info(&app, &s).await;
-    assert_eq!(env["result"]["uid"], json!(2));
+    let s = app.with_cookie(&sid, 2);
+    assert_eq!(s.session_info().await["result"]["uid"], json!(2));
     // The cookie has no Domain: the same session works under another host name.
     let other_host = format!("http://localhost:{}", app.addr.port());
     let resp = app
@@ -146,7 +121,7 @@ both!(session_login_cookie_and_info, |app| {
     let env: Value = resp.json().await.unwrap();
     assert_eq!(env["result"]["username"], json!("admin"));
     // /web/session/check answers without a result.
-    let env = app.rpc("/web/session/check", json!({}), Some(&s)).await;
+    let env = s.rpc("/web/session/check", json!({})).await;
     assert!(
         env.get("error").is_none() && env.get("result").is_none(),
         "{env}"
@@ -164,63 +139,62 @@ both!(session_login_cookie_and_info, |app| {
         )
         .await;
     assert_eq!(env["result"], json!(cashier_uid));
-    let cashier = app.login("cashier", "cashier").await;
+    let cashier = app.as_user("cashier").await;
     assert_eq!(cashier.uid, cashier_uid);
 });
 
 both!(session_is_rotated_at_login_and_destroyed, |app| {
-    let first = authenticate(&app, "admin", "admin", None).await;
-    let first_sid = cookie_value(&first);
+    let first_sid = app
+        .authenticate("admin", "admin", None)
+        .await
+        .session_cookie();
     // Logging in again while presenting the old cookie ends the old session.
-    let second = authenticate(&app, "admin", "admin", Some(&first_sid)).await;
-    let second_sid = cookie_value(&second);
+    let second_sid = app
+        .authenticate("admin", "admin", Some(&first_sid))
+        .await
+        .session_cookie();
     assert_ne!(first_sid, second_sid);
-    let old = WebSession {
-        session_id: first_sid,
-        uid: 2,
-    };
-    assert_session_expired(&session_info(&app, &old).await);
-    let s = WebSession {
-        session_id: second_sid,
-        uid: 2,
-    };
-    assert_eq!(session_info(&app, &s).await["result"]["uid"], json!(2));
+    let old = app.with_cookie(&first_sid, 2);
+    assert_session_expired(&old.session_info().await);
+    let s = app.with_cookie(&second_sid, 2);
+    assert_eq!(s.session_info().await["result"]["uid"], json!(2));
     // destroy: no result, and the session is gone.
-    let env = app.rpc("/web/session/destroy", json!({}), Some(&s)).await;
+    let env = s.rpc("/web/session/destroy", json!({})).await;
     assert!(env.get("error").is_none(), "{env}");
     assert!(env.get("result").is_none(), "{env}");
-    assert_session_expired(&session_info(&app, &s).await);
-    let err = app
-        .call_kw(&s, "res.partner", "search", json!([[]]), json!({}))
-        .await
-        .unwrap_err();
+    assert_session_expired(&s.session_info().await);
+    let err = s
+        .expect_error("res.partner", "search", json!([[]]), json!({}))
+        .await;
     assert_eq!(err["code"], json!(100));
     // No cookie at all, and a made-up one.
     assert_session_expired(
         &app.rpc("/web/session/get_session_info", json!({}), None)
             .await,
     );
-    let fake = WebSession {
-        session_id: "0".repeat(40),
-        uid: 2,
-    };
-    assert_session_expired(&session_info(&app, &fake).await);
+    let fake = app.with_cookie(&"0".repeat(40), 2);
+    assert_session_expired(&fake.session_info().await);
 });
 
 both!(wrong_credentials, |app| {
-    let env = authenticate(&app, "admin", "wrong", None).await.json();
+    let env = app.authenticate("admin", "wrong", None).await.json();
     assert_eq!(env["error"]["code"], json!(200), "{env}");
     assert_error(
         &env["error"],
         "odoo.exceptions.AccessDenied",
         "Access Denied",
     );
-    let env = authenticate(&app, "nobody", "admin", None).await.json();
+    let env = app.authenticate("nobody", "admin", None).await.json();
+    assert_error(
+        &env["error"],
+        "odoo.exceptions.AccessDenied",
+        "Access Denied",
+    );
 
     // Logins match exactly, as Odoo's `[('login', '=', login)]`: no case folding and
     // no LIKE wildcards.
     for login in ["ADMIN", "adm%", "_dmin", " admin"] {
-        let env = authenticate(&app, login, "admin", None).await.json();
+        let env = app.authenticate(login, "admin", None).await.json();
         assert_error(
             &env["error"],
             "odoo.exceptions.AccessDenied",
@@ -231,11 +205,6 @@ both!(wrong_credentials, |app| {
             .await;
         assert_eq!(env["result"], json!(false), "{login}");
     }
-    assert_error(
-        &env["error"],
-        "odoo.exceptions.AccessDenied",
-        "Access Denied",
-    );
     let env = app
         .rpc(
             "/web/session/authenticate",
@@ -279,27 +248,25 @@ both!(wrong_credentials, |app| {
 });
 
 both!(password_change_ends_other_sessions, |app| {
-    let admin = app.login("admin", "admin").await;
-    let cashier1 = app.login("cashier", "cashier").await;
-    let cashier2 = app.login("cashier", "cashier").await;
+    let admin = app.as_user("admin").await;
+    let cashier1 = app.as_user("cashier").await;
+    let cashier2 = app.as_user("cashier").await;
     assert_eq!(
-        session_info(&app, &cashier1).await["result"]["uid"],
+        cashier1.session_info().await["result"]["uid"],
         json!(cashier1.uid)
     );
-    app.call_kw(
-        &admin,
-        "res.users",
-        "write",
-        json!([[cashier1.uid], {"password": "n3w-secret"}]),
-        json!({}),
-    )
-    .await
-    .unwrap();
-    assert_session_expired(&session_info(&app, &cashier1).await);
-    assert_session_expired(&session_info(&app, &cashier2).await);
+    admin
+        .write(
+            "res.users",
+            &[cashier1.uid],
+            json!({"password": "n3w-secret"}),
+        )
+        .await;
+    assert_session_expired(&cashier1.session_info().await);
+    assert_session_expired(&cashier2.session_info().await);
     // The admin's own session is untouched.
-    assert_eq!(session_info(&app, &admin).await["result"]["uid"], json!(2));
-    let env = authenticate(&app, "cashier", "cashier", None).await.json();
+    assert_eq!(admin.session_info().await["result"]["uid"], json!(2));
+    let env = app.authenticate("cashier", "cashier", None).await.json();
     assert_error(
         &env["error"],
         "odoo.exceptions.AccessDenied",
@@ -320,16 +287,7 @@ both!(password_change_ends_other_sessions, |app| {
     let fresh = app.login("cashier", "n3w-secret").await;
     assert_eq!(fresh.uid, cashier1.uid);
     // The password is never readable.
-    let r = app
-        .call_kw(
-            &admin,
-            "res.users",
-            "read",
-            json!([[cashier1.uid]]),
-            json!({}),
-        )
-        .await
-        .unwrap();
+    let r = admin.read("res.users", &[cashier1.uid], &[]).await;
     assert!(
         r[0].get("password").is_none() || r[0]["password"] == json!(false),
         "{r}"
@@ -337,29 +295,25 @@ both!(password_change_ends_other_sessions, |app| {
 });
 
 both!(change_password_needs_the_old_one, |app| {
-    let cashier = app.login("cashier", "cashier").await;
-    let other = app.login("cashier", "cashier").await;
-    let err = app
-        .call_kw(
-            &cashier,
+    let cashier = app.as_user("cashier").await;
+    let other = app.as_user("cashier").await;
+    let err = cashier
+        .expect_error(
             "res.users",
             "change_password",
             json!(["wrong", "n3w-secret"]),
             json!({}),
         )
-        .await
-        .unwrap_err();
+        .await;
     assert_error(&err, "odoo.exceptions.AccessDenied", "Access Denied");
-    let err = app
-        .call_kw(
-            &cashier,
+    let err = cashier
+        .expect_error(
             "res.users",
             "change_password",
             json!(["cashier", "  "]),
             json!({}),
         )
-        .await
-        .unwrap_err();
+        .await;
     assert_error(
         &err,
         "odoo.exceptions.UserError",
@@ -367,22 +321,20 @@ both!(change_password_needs_the_old_one, |app| {
     );
     // Nothing changed so far.
     assert_eq!(
-        session_info(&app, &other).await["result"]["uid"],
+        other.session_info().await["result"]["uid"],
         json!(cashier.uid)
     );
-    let r = app
-        .call_kw(
-            &cashier,
+    let r = cashier
+        .call_ok(
             "res.users",
             "change_password",
             json!([]),
             json!({"old_passwd": "cashier", "new_passwd": "n3w-secret"}),
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r, json!(true));
-    assert_session_expired(&session_info(&app, &other).await);
-    let env = authenticate(&app, "cashier", "cashier", None).await.json();
+    assert_session_expired(&other.session_info().await);
+    let env = app.authenticate("cashier", "cashier", None).await.json();
     assert_error(
         &env["error"],
         "odoo.exceptions.AccessDenied",
@@ -392,19 +344,13 @@ both!(change_password_needs_the_old_one, |app| {
 });
 
 both!(deactivated_users_lose_their_sessions, |app| {
-    let admin = app.login("admin", "admin").await;
-    let cashier = app.login("cashier", "cashier").await;
-    app.call_kw(
-        &admin,
-        "res.users",
-        "write",
-        json!([[cashier.uid], {"active": false}]),
-        json!({}),
-    )
-    .await
-    .unwrap();
-    assert_session_expired(&session_info(&app, &cashier).await);
-    let env = authenticate(&app, "cashier", "cashier", None).await.json();
+    let admin = app.as_user("admin").await;
+    let cashier = app.as_user("cashier").await;
+    admin
+        .write("res.users", &[cashier.uid], json!({"active": false}))
+        .await;
+    assert_session_expired(&cashier.session_info().await);
+    let env = app.authenticate("cashier", "cashier", None).await.json();
     assert_error(
         &env["error"],
         "odoo.exceptions.AccessDenied",
@@ -429,10 +375,8 @@ both!(deactivated_users_lose_their_sessions, |app| {
 });
 
 both!(api_keys_for_rpc_only, |app| {
-    let cashier = app.login("cashier", "cashier").await;
+    let cashier = app.as_user("cashier").await;
     let key = api_key(&app, cashier.uid, None).await;
-    assert_eq!(key.len(), 40);
-    assert!(key.chars().all(|c| c.is_ascii_hexdigit()));
     let r = app
         .execute_kw(
             cashier.uid,
@@ -450,7 +394,7 @@ both!(api_keys_for_rpc_only, |app| {
         .await;
     assert_eq!(env["result"], json!(cashier.uid));
     // Not for an interactive session login.
-    let env = authenticate(&app, "cashier", &key, None).await.json();
+    let env = app.authenticate("cashier", &key, None).await.json();
     assert_error(
         &env["error"],
         "odoo.exceptions.AccessDenied",
@@ -497,7 +441,7 @@ both!(failed_logins_are_throttled, |app| {
     let limit = app.services.settings.login_cooldown_after;
     assert!(limit > 0);
     for _ in 0..limit {
-        let env = authenticate(&app, "cashier", "wrong", None).await.json();
+        let env = app.authenticate("cashier", "wrong", None).await.json();
         assert_error(
             &env["error"],
             "odoo.exceptions.AccessDenied",
@@ -505,7 +449,7 @@ both!(failed_logins_are_throttled, |app| {
         );
     }
     // Now even the right password is refused for a while...
-    let env = authenticate(&app, "cashier", "cashier", None).await.json();
+    let env = app.authenticate("cashier", "cashier", None).await.json();
     assert_error(
         &env["error"],
         "odoo.exceptions.AccessDenied",
@@ -517,7 +461,7 @@ both!(failed_logins_are_throttled, |app| {
         .await;
     assert_eq!(env["result"], json!(false), "{env}");
     // ...and other logins are not affected.
-    let admin = app.login("admin", "admin").await;
+    let admin = app.as_user("admin").await;
     assert_eq!(admin.uid, 2);
 });
 
@@ -526,52 +470,38 @@ both!(failed_logins_are_throttled, |app| {
 const PASSLIB_HASH: &str = "$pbkdf2-sha512$29000$obLD1OX2BxgpOktcbX6PkA$7bctCAsxlwRZenRh.x0dKnBjmr08X7H1cKVYFYjnnDOhFMomzvuZGZxtRTYxgUQaoTzFF42KslMKTWYUuxT8wg";
 
 both!(passlib_hashes_from_odoo_verify, |app| {
-    let backend = match app.backend {
-        Backend::Sqlite => sea_orm::DbBackend::Sqlite,
-        Backend::Postgres => sea_orm::DbBackend::Postgres,
-    };
     app.services
         .db
         .execute(sea_orm::Statement::from_string(
-            backend,
+            app.db_backend(),
             format!("UPDATE res_users SET password = '{PASSLIB_HASH}' WHERE login = 'employee'"),
         ))
         .await
         .unwrap();
     let employee = app.login("employee", "correct horse battery").await;
     assert!(employee.uid > 2);
-    let env = authenticate(&app, "employee", "employee", None)
-        .await
-        .json();
-    assert_error(
-        &env["error"],
-        "odoo.exceptions.AccessDenied",
-        "Access Denied",
-    );
-    let env = authenticate(&app, "employee", "correct horse batterY", None)
-        .await
-        .json();
-    assert_error(
-        &env["error"],
-        "odoo.exceptions.AccessDenied",
-        "Access Denied",
-    );
+    for wrong in ["employee", "correct horse batterY"] {
+        let env = app.authenticate("employee", wrong, None).await.json();
+        assert_error(
+            &env["error"],
+            "odoo.exceptions.AccessDenied",
+            "Access Denied",
+        );
+    }
     // New hashes are written in the same format.
-    let admin = app.login("admin", "admin").await;
-    app.call_kw(
-        &admin,
-        "res.users",
-        "write",
-        json!([[employee.uid], {"password": "rotated-pw"}]),
-        json!({}),
-    )
-    .await
-    .unwrap();
+    let admin = app.as_user("admin").await;
+    admin
+        .write(
+            "res.users",
+            &[employee.uid],
+            json!({"password": "rotated-pw"}),
+        )
+        .await;
     let row = app
         .services
         .db
         .query_one(sea_orm::Statement::from_string(
-            backend,
+            app.db_backend(),
             "SELECT password FROM res_users WHERE login = 'employee'".to_string(),
         ))
         .await
@@ -586,30 +516,6 @@ both!(passlib_hashes_from_odoo_verify, |app| {
     app.login("employee", "rotated-pw").await;
 });
 
-/// `both!` with tweaked settings.
-macro_rules! both_with {
-    ($name:ident, $tweak:expr, |$app:ident| $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let $app = spawn_app_with(Backend::Sqlite, $tweak).await;
-                $body
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                if postgres_url().is_none() {
-                    eprintln!("OPS_TEST_POSTGRES_URL is not set: this PostgreSQL run has nothing to run against");
-                    return;
-                }
-                let $app = spawn_app_with(Backend::Postgres, $tweak).await;
-                $body
-            }
-        }
-    };
-}
-
 both_with!(
     the_cooldown_ends,
     |s: &mut odoo_pos_stripe::settings::Settings| {
@@ -618,16 +524,16 @@ both_with!(
     },
     |app| {
         for _ in 0..2 {
-            authenticate(&app, "cashier", "wrong", None).await;
+            app.authenticate("cashier", "wrong", None).await;
         }
-        let env = authenticate(&app, "cashier", "cashier", None).await.json();
+        let env = app.authenticate("cashier", "cashier", None).await.json();
         assert_error(
             &env["error"],
             "odoo.exceptions.AccessDenied",
             "Too many login failures",
         );
         tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
-        app.login("cashier", "cashier").await;
+        app.as_user("cashier").await;
     }
 );
 
@@ -635,8 +541,8 @@ both_with!(
     idle_sessions_expire,
     |s: &mut odoo_pos_stripe::settings::Settings| s.session_idle_days = 0,
     |app| {
-        let admin = app.login("admin", "admin").await;
+        let admin = app.as_user("admin").await;
         tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
-        assert_session_expired(&session_info(&app, &admin).await);
+        assert_session_expired(&admin.session_info().await);
     }
 );

@@ -66,18 +66,11 @@ async fn start(args: &[&str], marker: &str) -> (Child, String, tokio::task::Join
     (child, addr, rest)
 }
 
-async fn count(app: &TestApp, who: &WebSession, model: &str) -> i64 {
-    app.call_kw(
-        who,
-        model,
-        "search_count",
-        json!([[]]),
-        json!({"context": {"active_test": false}}),
-    )
-    .await
-    .unwrap()
-    .as_i64()
-    .unwrap()
+/// How many records of `model` `who` can see, archived ones included.
+async fn count(who: &Client, model: &str) -> i64 {
+    who.with_context(json!({"active_test": false}))
+        .search_count(model, json!([]))
+        .await
 }
 
 both_backends!(migrate_load_fixtures_and_add_users, |backend| {
@@ -111,17 +104,17 @@ both_backends!(migrate_load_fixtures_and_add_users, |backend| {
     assert!(!log.contains("Ann-Pa55-word"), "the password was logged");
 
     let app = spawn_app_on(&db.url, |s| s.demo = false).await;
-    let admin = app.login("admin", "admin").await;
-    assert_eq!(count(&app, &admin, "pos.payment.method").await, 3);
+    let admin = app.as_user("admin").await;
+    assert_eq!(count(&admin, "pos.payment.method").await, 3);
     assert_eq!(
-        count(&app, &admin, "res.users").await,
+        count(&admin, "res.users").await,
         5,
         "root, admin, cashier, employee, ann"
     );
-    assert_eq!(count(&app, &admin, "res.currency").await, 5);
+    assert_eq!(count(&admin, "res.currency").await, 5);
     let ann = app.login("ann", "Ann-Pa55-word").await;
     // A POS user reads payment methods.
-    assert_eq!(count(&app, &ann, "pos.payment.method").await, 3);
+    assert_eq!(count(&ann, "pos.payment.method").await, 3);
 
     // `user add` on an existing login changes its password; unknown groups are refused.
     let (ok, _) = run(&[
@@ -157,7 +150,7 @@ both_backends!(migrate_load_fixtures_and_add_users, |backend| {
         log.contains("unknown group base.group_nonexistent"),
         "{log}"
     );
-    assert_eq!(count(&app, &admin, "res.users").await, 5);
+    assert_eq!(count(&admin, "res.users").await, 5);
 });
 
 both_backends!(serve_logs_one_line_per_call_and_no_secret, |backend| {
@@ -202,12 +195,7 @@ both_backends!(serve_logs_one_line_per_call_and_no_secret, |backend| {
             .map(|v| v.to_str().unwrap().to_string());
         let body: serde_json::Value = resp.json().await.unwrap();
         if body["result"]["uid"] == json!(2) {
-            cookie = set.and_then(|c| {
-                c.split(';')
-                    .next()?
-                    .strip_prefix("session_id=")
-                    .map(str::to_string)
-            });
+            cookie = set.as_deref().map(session_id_of);
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;

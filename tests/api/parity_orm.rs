@@ -31,6 +31,34 @@ both!(copy_answers_new_ids_and_copies_what_odoo_copies, |app| {
     .await;
     assert_eq!(rec["name"], json!("Shop"));
     assert_eq!(rec["payment_method_ids"], json!([card, stripe]));
+    let uuids = ok(
+        &app,
+        &admin,
+        "pos.config",
+        "read",
+        json!([[shop, config_copy], ["uuid"]]),
+    )
+    .await;
+    assert!(
+        uuids[1]["uuid"].as_str().is_some_and(|u| u.len() == 36),
+        "{uuids}"
+    );
+    assert_ne!(uuids[0]["uuid"], uuids[1]["uuid"]);
+    // A POS manager who is no administrator cannot copy a POS: the copy carries the
+    // receipt's header and footer fields.
+    let manager = user_in(
+        &app,
+        &admin,
+        "manager",
+        &["base.group_user", "point_of_sale.group_pos_manager"],
+    )
+    .await;
+    let e = err(&app, &manager, "pos.config", "copy", json!([[shop]])).await;
+    assert_exact(
+        &e,
+        "odoo.exceptions.AccessError",
+        "Only administrators can edit receipt headers and footers",
+    );
 
     // A cash method's copy: same name, no journal, no POS, no sequence.
     let copy = ok(&app, &admin, PM, "copy", json!([[cash]])).await;

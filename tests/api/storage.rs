@@ -8,67 +8,47 @@ use crate::helpers::*;
 
 both!(sessions_are_shared_between_processes, |app| {
     let other = spawn_app_on(&app.services.settings.database_url, |s| s.demo = false).await;
-    let session = app.login("cashier", "cashier").await;
+    let session = app.as_user("cashier").await;
+    let on_other = session.on(&other);
     // A session opened on one process works on the other.
-    let info = other
-        .rpc("/web/session/get_session_info", json!({}), Some(&session))
-        .await;
+    let info = on_other.session_info().await;
     assert_eq!(info["result"]["uid"], json!(session.uid), "{info}");
-    let read = other
-        .call_kw(
-            &session,
+    let read = on_other
+        .call_ok(
             "pos.config",
             "search_read",
             json!([[]]),
             json!({"fields": ["name"]}),
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(read[0]["name"], json!("Shop"));
     // Logged out on the second: gone on the first.
-    other
-        .rpc("/web/session/destroy", json!({}), Some(&session))
-        .await;
-    let env = app
-        .rpc("/web/session/get_session_info", json!({}), Some(&session))
-        .await;
+    on_other.rpc("/web/session/destroy", json!({})).await;
+    let env = session.session_info().await;
     assert_eq!(env["error"]["code"], json!(100), "{env}");
 });
 
 both!(concurrent_calls_through_two_processes_lose_nothing, |app| {
     let other = spawn_app_on(&app.services.settings.database_url, |s| s.demo = false).await;
-    let admin = app.login("admin", "admin").await;
+    let admin = app.as_user("admin").await;
     let method = app.xmlid("ops_demo.payment_method_card").await;
-    let before = app
-        .call_kw(
-            &admin,
-            "res.partner",
-            "search_count",
-            json!([[]]),
-            json!({}),
-        )
-        .await
-        .unwrap()
-        .as_i64()
-        .unwrap();
-    let servers = [&app, &other];
+    let before = admin.search_count("res.partner", json!([])).await;
+    // The same session on each process.
+    let servers = [admin.clone(), admin.on(&other)];
     let mut calls = Vec::new();
     for i in 0..40 {
-        let server = servers[i % 2];
-        let admin = admin.clone();
+        let admin = servers[i % 2].clone();
         calls.push(async move {
-            let created = server
-                .call_kw(
-                    &admin,
+            let created = admin
+                .call(
                     "res.partner",
                     "create",
                     json!([{"name": format!("Concurrent {i}")}]),
                     json!({}),
                 )
                 .await;
-            let written = server
-                .call_kw(
-                    &admin,
+            let written = admin
+                .call(
                     "pos.payment.method",
                     "write",
                     json!([[method], {"sequence": i}]),
@@ -83,41 +63,23 @@ both!(concurrent_calls_through_two_processes_lose_nothing, |app| {
         assert!(created.is_ok(), "{created:?}");
         assert_eq!(written, &Ok(json!(true)));
     }
-    for server in servers {
+    for server in &servers {
         let after = server
-            .call_kw(
-                &admin,
-                "res.partner",
-                "search_count",
-                json!([[["name", "=like", "Concurrent %"]]]),
-                json!({}),
-            )
-            .await
-            .unwrap();
-        assert_eq!(after, json!(40));
-        let total = server
-            .call_kw(
-                &admin,
-                "res.partner",
-                "search_count",
-                json!([[]]),
-                json!({}),
-            )
-            .await
-            .unwrap();
-        assert_eq!(total, json!(before + 40));
+            .search_count("res.partner", json!([["name", "=like", "Concurrent %"]]))
+            .await;
+        assert_eq!(after, 40);
+        let total = server.search_count("res.partner", json!([])).await;
+        assert_eq!(total, before + 40);
     }
     // Every id is distinct, every name once.
-    let rows = app
-        .call_kw(
-            &admin,
+    let rows = admin
+        .call_ok(
             "res.partner",
             "search_read",
             json!([[["name", "=like", "Concurrent %"]]]),
             json!({"fields": ["name"]}),
         )
-        .await
-        .unwrap();
+        .await;
     let mut names: Vec<String> = rows
         .as_array()
         .unwrap()
@@ -127,16 +89,9 @@ both!(concurrent_calls_through_two_processes_lose_nothing, |app| {
     names.sort();
     names.dedup();
     assert_eq!(names.len(), 40);
-    let sequence = app
-        .call_kw(
-            &admin,
-            "pos.payment.method",
-            "read",
-            json!([[method], ["sequence"]]),
-            json!({}),
-        )
+    let sequence = admin
+        .read_field("pos.payment.method", method, "sequence")
         .await
-        .unwrap()[0]["sequence"]
         .as_i64()
         .unwrap();
     assert!((0..40).contains(&sequence));

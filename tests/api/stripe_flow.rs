@@ -25,156 +25,109 @@ fn assert_contract(method: &str, path: &str, body: &Value) {
     }
 }
 
-impl TestApp {
-    /// A request straight to the simulator, as the reader side of the test (Stripe's
-    /// server-driven flow), with the demo key.
-    async fn sim(&self, method: reqwest::Method, path: &str, form: &[(&str, &str)]) -> Value {
-        let method_name = method.to_string();
-        let mut request = self
-            .http
-            .request(method, format!("{}/stripe-sim{}", self.base, path))
-            .bearer_auth(DEMO_KEY);
-        if !form.is_empty() {
-            request = request.form(form);
-        }
-        let resp = request.send().await.expect("simulator request");
-        let status = resp.status();
-        let body: Value = resp.json().await.expect("simulator JSON");
-        assert!(status.is_success(), "{path}: {status} {body}");
-        // Every object the reader side receives is held to Stripe's schemas too.
-        if let Err(errors) = stripe_contract::shared().validate_response(
-            method_name.as_str(),
-            &format!("/v1{}", path.trim_start_matches("/v1")),
-            status.as_u16(),
-            &body,
-        ) {
-            panic!("{method_name} {path} breaks Stripe's schema: {errors:?}\n{body}");
-        }
-        body
+/// A request straight to the simulator's Stripe API with the demo key, as the reader side
+/// of the test (Stripe's server-driven flow) makes it. Every object it receives is held to
+/// Stripe's schemas too.
+async fn reader_side(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    form: &[(&str, &str)],
+) -> Value {
+    let method_name = method.to_string();
+    let mut request = app
+        .http
+        .request(method, format!("{}{}", app.sim().base, path))
+        .bearer_auth(DEMO_KEY);
+    if !form.is_empty() {
+        request = request.form(form);
     }
-
-    async fn demo_reader(&self) -> String {
-        let list = self
-            .sim(
-                reqwest::Method::GET,
-                &format!("/v1/terminal/readers?serial_number={DEMO_SERIAL}"),
-                &[],
-            )
-            .await;
-        list["data"][0]["id"].as_str().expect("demo reader").into()
+    let resp = request.send().await.expect("simulator request");
+    let status = resp.status();
+    let body: Value = resp.json().await.expect("simulator JSON");
+    assert!(status.is_success(), "{path}: {status} {body}");
+    if let Err(errors) = stripe_contract::shared().validate_response(
+        method_name.as_str(),
+        &format!("/v1{}", path.trim_start_matches("/v1")),
+        status.as_u16(),
+        &body,
+    ) {
+        panic!("{method_name} {path} breaks Stripe's schema: {errors:?}\n{body}");
     }
+    body
+}
 
-    /// The card is tapped on the demo reader: `process_payment_intent`, then the test helper
-    /// `present_payment_method` with `extra` (card number, type, tip).
-    async fn present(&self, intent: &str, extra: &[(&str, &str)]) -> Value {
-        let reader = self.demo_reader().await;
-        self.sim(
-            reqwest::Method::POST,
-            &format!("/v1/terminal/readers/{reader}/process_payment_intent"),
-            &[("payment_intent", intent)],
+/// The simulator's id of the demo reader.
+async fn demo_reader(app: &TestApp) -> String {
+    let list = reader_side(
+        app,
+        reqwest::Method::GET,
+        &format!("/v1/terminal/readers?serial_number={DEMO_SERIAL}"),
+        &[],
+    )
+    .await;
+    list["data"][0]["id"].as_str().expect("demo reader").into()
+}
+
+/// The card is tapped on the demo reader: `process_payment_intent`, then the test helper
+/// `present_payment_method` with `extra` (card number, type, tip). Returns the intent.
+async fn present(app: &TestApp, intent: &str, extra: &[(&str, &str)]) -> Value {
+    let reader = demo_reader(app).await;
+    reader_side(
+        app,
+        reqwest::Method::POST,
+        &format!("/v1/terminal/readers/{reader}/process_payment_intent"),
+        &[("payment_intent", intent)],
+    )
+    .await;
+    reader_side(
+        app,
+        reqwest::Method::POST,
+        &format!("/v1/test_helpers/terminal/readers/{reader}/present_payment_method"),
+        extra,
+    )
+    .await;
+    reader_side(
+        app,
+        reqwest::Method::GET,
+        &format!("/v1/payment_intents/{intent}"),
+        &[],
+    )
+    .await
+}
+
+/// Creates an intent through Odoo as `who`, as the POS does; returns Stripe's object.
+async fn create_intent(who: &Client, method: i64, amount: Value) -> Value {
+    let pi = who
+        .call_ok(
+            "pos.payment.method",
+            "stripe_payment_intent",
+            json!([[method], amount]),
+            json!({}),
         )
         .await;
-        self.sim(
-            reqwest::Method::POST,
-            &format!("/v1/test_helpers/terminal/readers/{reader}/present_payment_method"),
-            extra,
-        )
-        .await;
-        self.sim(
-            reqwest::Method::GET,
-            &format!("/v1/payment_intents/{intent}"),
-            &[],
-        )
-        .await
-    }
-
-    /// The simulator's request log, one entry per API call it received.
-    async fn sim_log(&self) -> Vec<Value> {
-        let log: Value = self
-            .http
-            .get(format!("{}/stripe-sim/_sim/requests", self.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        log["data"].as_array().unwrap().clone()
-    }
-
-    /// `(method, path)` of every API call the simulator received.
-    async fn sim_requests(&self) -> Vec<(String, String)> {
-        self.sim_log()
-            .await
-            .iter()
-            .map(|e| {
-                (
-                    e["method"].as_str().unwrap_or_default().to_string(),
-                    e["path"].as_str().unwrap_or_default().to_string(),
-                )
-            })
-            .collect()
-    }
-
-    /// Clears the simulator's queued faults.
-    async fn sim_reset(&self) {
-        let resp = self
-            .http
-            .post(format!("{}/stripe-sim/_sim/reset", self.base))
-            .send()
-            .await
-            .unwrap();
-        assert!(resp.status().is_success(), "faults not cleared");
-    }
-
-    async fn inject(&self, kind: &str, count: u32) {
-        let resp = self
-            .http
-            .post(format!("{}/stripe-sim/_sim/faults", self.base))
-            .json(&json!({"kind": kind, "count": count}))
-            .send()
-            .await
-            .unwrap();
-        assert!(resp.status().is_success(), "fault {kind} not queued");
-    }
-
-    /// Creates an intent through Odoo as `who`; returns Stripe's object.
-    async fn odoo_intent(&self, who: &WebSession, method: i64, amount: Value) -> Value {
-        let pi = self
-            .call_kw(
-                who,
-                "pos.payment.method",
-                "stripe_payment_intent",
-                json!([[method], amount]),
-                json!({}),
-            )
-            .await
-            .expect("stripe_payment_intent");
-        assert_contract("POST", "/v1/payment_intents", &pi);
-        pi
-    }
+    assert_contract("POST", "/v1/payment_intents", &pi);
+    pi
 }
 
 both!(cashier_takes_a_card_payment_end_to_end, |app| {
-    let cashier = app.login("cashier", "cashier").await;
+    let cashier = app.as_user("cashier").await;
     assert_eq!(cashier.uid, app.xmlid("ops_demo.user_cashier").await);
     let method = app.xmlid("ops_demo.payment_method_stripe").await;
 
-    let token = app
-        .call_kw(
-            &cashier,
+    let token = cashier
+        .call_ok(
             "pos.payment.method",
             "stripe_connection_token",
             json!([]),
             json!({}),
         )
-        .await
-        .expect("connection token");
+        .await;
     assert_eq!(token["object"], json!("terminal.connection_token"));
     assert!(token["secret"].as_str().unwrap().starts_with("pst_test_"));
     assert_contract("POST", "/v1/terminal/connection_tokens", &token);
 
-    let pi = app.odoo_intent(&cashier, method, json!(12.5)).await;
+    let pi = create_intent(&cashier, method, json!(12.5)).await;
     assert_eq!(pi["amount"], json!(1250));
     assert_eq!(pi["currency"], json!("usd"));
     assert_eq!(pi["capture_method"], json!("manual"));
@@ -182,33 +135,29 @@ both!(cashier_takes_a_card_payment_end_to_end, |app| {
     assert_eq!(pi["status"], json!("requires_payment_method"));
     let id = pi["id"].as_str().unwrap().to_string();
 
-    let presented = app.present(&id, &[]).await;
+    let presented = present(&app, &id, &[]).await;
     assert_eq!(presented["status"], json!("requires_capture"));
     assert_eq!(presented["amount_capturable"], json!(1250));
 
     // The POS that lost track after a crash asks for the status.
-    let status = app
-        .call_kw(
-            &cashier,
+    let status = cashier
+        .call_ok(
             "pos.payment.method",
             "stripe_payment_status",
             json!([id]),
             json!({}),
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(status["status"], json!("requires_capture"));
 
-    let captured = app
-        .call_kw(
-            &cashier,
+    let captured = cashier
+        .call_ok(
             "pos.payment.method",
             "stripe_capture_payment",
             json!([id]),
             capture_kwargs(json!(12.5), json!(0.01)),
         )
-        .await
-        .expect("capture");
+        .await;
     assert_contract(
         "POST",
         &format!("/v1/payment_intents/{id}/capture"),
@@ -225,7 +174,7 @@ both!(cashier_takes_a_card_payment_end_to_end, |app| {
 
     // Exactly the calls Odoo makes reached Stripe, with Odoo's parameters and the version
     // that embeds charges.
-    let log = app.sim_log().await;
+    let log = app.sim().log().await;
     let create = log
         .iter()
         .find(|e| e["path"] == json!("/v1/payment_intents") && e["method"] == json!("POST"))
@@ -242,7 +191,7 @@ both!(cashier_takes_a_card_payment_end_to_end, |app| {
 });
 
 both!(every_capture_calling_convention_is_accepted, |app| {
-    let cashier = app.login("cashier", "cashier").await;
+    let cashier = app.as_user("cashier").await;
     let method = app.xmlid("ops_demo.payment_method_stripe").await;
     // (args, kwargs) of the 16/17, 18/19 and master POS clients.
     type Convention = Box<dyn Fn(&str) -> (Value, Value)>;
@@ -252,21 +201,13 @@ both!(every_capture_calling_convention_is_accepted, |app| {
         Box::new(move |id| (json!([[method], id]), json!({"amount": 7.25}))),
     ];
     for convention in conventions {
-        let pi = app.odoo_intent(&cashier, method, json!(7.25)).await;
+        let pi = create_intent(&cashier, method, json!(7.25)).await;
         let id = pi["id"].as_str().unwrap();
-        app.present(id, &[("card_present[number]", "5555555555554444")])
-            .await;
+        present(&app, id, &[("card_present[number]", "5555555555554444")]).await;
         let (args, kwargs) = convention(id);
-        let captured = app
-            .call_kw(
-                &cashier,
-                "pos.payment.method",
-                "stripe_capture_payment",
-                args,
-                kwargs,
-            )
-            .await
-            .expect("capture");
+        let captured = cashier
+            .call_ok("pos.payment.method", "stripe_capture_payment", args, kwargs)
+            .await;
         assert_eq!(captured["status"], json!("succeeded"));
         assert_eq!(captured["amount_received"], json!(725));
         assert_eq!(
@@ -277,69 +218,69 @@ both!(every_capture_calling_convention_is_accepted, |app| {
 });
 
 both!(a_tip_is_over_captured_and_too_much_is_refused, |app| {
-    let cashier = app.login("cashier", "cashier").await;
+    let cashier = app.as_user("cashier").await;
     let method = app.xmlid("ops_demo.payment_method_stripe").await;
-    let pi = app.odoo_intent(&cashier, method, json!(10)).await;
+    let pi = create_intent(&cashier, method, json!(10)).await;
     let id = pi["id"].as_str().unwrap();
     // The customer adds a 1.50 tip on the reader.
-    let presented = app.present(id, &[("amount_tip", "150")]).await;
+    let presented = present(&app, id, &[("amount_tip", "150")]).await;
     assert_eq!(presented["amount_capturable"], json!(1150));
 
-    // Capturing more than was authorized is Stripe's error, raised as Odoo 18 does.
-    let err = app
-        .call_kw(
-            &cashier,
+    // Capturing more than Stripe allows over the authorization (11.50 + 50 USD for a US
+    // restaurant's Visa) is Stripe's error, raised as Odoo 18 does.
+    let err = cashier
+        .expect_error(
+            "pos.payment.method",
+            "stripe_capture_payment",
+            json!([id]),
+            capture_kwargs(json!(61.51), json!(0.01)),
+        )
+        .await;
+    assert_error(
+        &err,
+        "odoo.exceptions.ValidationError",
+        "Stripe: The communication with the API failed.\nStripe gave us the following info about the problem:\n'The payment could not be captured because the requested capture amount is greater than the amount you can capture for this charge. Contact us via https://support.stripe.com/contact/ for help.'",
+    );
+
+    // A tip added after payment is over-captured (Odoo's "tip after payment" flow).
+    let captured = cashier
+        .call_ok(
             "pos.payment.method",
             "stripe_capture_payment",
             json!([id]),
             capture_kwargs(json!(20), json!(0.01)),
         )
-        .await
-        .unwrap_err();
-    assert_error(
-        &err,
-        "odoo.exceptions.ValidationError",
-        "Stripe: The communication with the API failed.\nStripe gave us the following info about the problem:\n'The amount to capture (2000) is greater than the amount capturable on this PaymentIntent (1150).'",
-    );
-
-    let captured = app
-        .call_kw(
-            &cashier,
-            "pos.payment.method",
-            "stripe_capture_payment",
-            json!([id]),
-            capture_kwargs(json!(11.5), json!(0.01)),
-        )
-        .await
-        .expect("capture with the tip");
+        .await;
     assert_eq!(captured["status"], json!("succeeded"));
-    assert_eq!(captured["amount_received"], json!(1150));
+    assert_eq!(captured["amount_received"], json!(2000));
+    assert_eq!(captured["amount"], json!(2000));
+    assert_eq!(
+        captured["charges"]["data"][0]["payment_method_details"]["card_present"]
+            ["amount_authorized"],
+        json!(1150)
+    );
 });
 
 both!(a_declined_card_leaves_the_intent_payable, |app| {
-    let cashier = app.login("cashier", "cashier").await;
+    let cashier = app.as_user("cashier").await;
     let method = app.xmlid("ops_demo.payment_method_stripe").await;
-    let pi = app.odoo_intent(&cashier, method, json!(3)).await;
+    let pi = create_intent(&cashier, method, json!(3)).await;
     let id = pi["id"].as_str().unwrap();
-    let after = app
-        .present(id, &[("card_present[number]", "4000000000000002")])
-        .await;
+    let after = present(&app, id, &[("card_present[number]", "4000000000000002")]).await;
     assert_eq!(after["status"], json!("requires_payment_method"));
     assert_eq!(
         after["last_payment_error"]["decline_code"],
         json!("generic_decline")
     );
     // Capturing a declined intent is refused by Stripe, and Odoo says so.
-    let err = app
-        .call_kw(
-            &cashier,
+    let err = cashier
+        .expect_error(
             "pos.payment.method",
             "stripe_capture_payment",
             json!([id]),
             json!({}),
         )
-        .await
-        .unwrap_err();
+        .await;
     assert_error(
         &err,
         "odoo.exceptions.ValidationError",
@@ -350,13 +291,13 @@ both!(a_declined_card_leaves_the_intent_payable, |app| {
         .unwrap()
         .contains("requires_payment_method"));
     // The customer tries another card: the same intent succeeds.
-    let after = app.present(id, &[]).await;
+    let after = present(&app, id, &[]).await;
     assert_eq!(after["status"], json!("requires_capture"));
 });
 
 both!(interac_in_canada_and_manual_preferred_in_australia, |app| {
-    let admin = app.login("admin", "admin").await;
-    let cashier = app.login("cashier", "cashier").await;
+    let admin = app.as_user("admin").await;
+    let cashier = app.as_user("cashier").await;
     let method = app.xmlid("ops_demo.payment_method_stripe").await;
     let company = app.xmlid("base.main_company").await;
     let journal = app.xmlid("ops_demo.journal_bank").await;
@@ -364,25 +305,13 @@ both!(interac_in_canada_and_manual_preferred_in_australia, |app| {
     // A Canadian shop: company in CA, the bank journal in CAD.
     let ca = app.xmlid("base.ca").await;
     let cad = app.xmlid("base.CAD").await;
-    app.call_kw(
-        &admin,
-        "res.company",
-        "write",
-        json!([[company], {"country_id": ca}]),
-        json!({}),
-    )
-    .await
-    .unwrap();
-    app.call_kw(
-        &admin,
-        "account.journal",
-        "write",
-        json!([[journal], {"currency_id": cad}]),
-        json!({}),
-    )
-    .await
-    .unwrap();
-    let pi = app.odoo_intent(&cashier, method, json!(12.5)).await;
+    admin
+        .write("res.company", &[company], json!({"country_id": ca}))
+        .await;
+    admin
+        .write("account.journal", &[journal], json!({"currency_id": cad}))
+        .await;
+    let pi = create_intent(&cashier, method, json!(12.5)).await;
     assert_eq!(pi["currency"], json!("cad"));
     assert_eq!(
         pi["payment_method_types"],
@@ -390,18 +319,16 @@ both!(interac_in_canada_and_manual_preferred_in_australia, |app| {
     );
     let id = pi["id"].as_str().unwrap();
     // Interac is single-message: it succeeds on the reader and is not captured by the POS.
-    let after = app.present(id, &[("type", "interac_present")]).await;
+    let after = present(&app, id, &[("type", "interac_present")]).await;
     assert_eq!(after["status"], json!("succeeded"));
-    let status = app
-        .call_kw(
-            &cashier,
+    let status = cashier
+        .call_ok(
             "pos.payment.method",
             "stripe_payment_status",
             json!([[method], id]),
             json!({}),
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(
         status["charges"]["data"][0]["payment_method_details"]["type"],
         json!("interac_present")
@@ -410,25 +337,13 @@ both!(interac_in_canada_and_manual_preferred_in_australia, |app| {
     // An Australian shop: AUD and manual_preferred.
     let au = app.xmlid("base.au").await;
     let aud = app.xmlid("base.AUD").await;
-    app.call_kw(
-        &admin,
-        "res.company",
-        "write",
-        json!([[company], {"country_id": au}]),
-        json!({}),
-    )
-    .await
-    .unwrap();
-    app.call_kw(
-        &admin,
-        "account.journal",
-        "write",
-        json!([[journal], {"currency_id": aud}]),
-        json!({}),
-    )
-    .await
-    .unwrap();
-    let pi = app.odoo_intent(&cashier, method, json!(12.5)).await;
+    admin
+        .write("res.company", &[company], json!({"country_id": au}))
+        .await;
+    admin
+        .write("account.journal", &[journal], json!({"currency_id": aud}))
+        .await;
+    let pi = create_intent(&cashier, method, json!(12.5)).await;
     assert_eq!(pi["currency"], json!("aud"));
     assert_eq!(pi["payment_method_types"], json!(["card_present"]));
     assert_eq!(
@@ -438,186 +353,153 @@ both!(interac_in_canada_and_manual_preferred_in_australia, |app| {
 });
 
 both!(yen_amounts_have_no_minor_unit, |app| {
-    let admin = app.login("admin", "admin").await;
-    let cashier = app.login("cashier", "cashier").await;
+    let admin = app.as_user("admin").await;
+    let cashier = app.as_user("cashier").await;
     let method = app.xmlid("ops_demo.payment_method_stripe").await;
     let journal = app.xmlid("ops_demo.journal_bank").await;
     let jpy = app.xmlid("base.JPY").await;
-    app.call_kw(
-        &admin,
-        "account.journal",
-        "write",
-        json!([[journal], {"currency_id": jpy}]),
-        json!({}),
-    )
-    .await
-    .unwrap();
-    let pi = app.odoo_intent(&cashier, method, json!(1250)).await;
+    admin
+        .write("account.journal", &[journal], json!({"currency_id": jpy}))
+        .await;
+    let pi = create_intent(&cashier, method, json!(1250)).await;
     assert_eq!(
         (pi["amount"].clone(), pi["currency"].clone()),
         (json!(1250), json!("jpy"))
     );
     let id = pi["id"].as_str().unwrap();
-    app.present(id, &[]).await;
+    present(&app, id, &[]).await;
     // The 18 client sends the currency's rounding (1 for JPY) with the amount.
-    let captured = app
-        .call_kw(
-            &cashier,
+    let captured = cashier
+        .call_ok(
             "pos.payment.method",
             "stripe_capture_payment",
             json!([id]),
             capture_kwargs(json!(1250), json!(1)),
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(captured["amount_received"], json!(1250));
     // Exactness: 0.1 + 0.2 in USD would be 30 cents, never 30.000000000000004.
     let journal_usd = app.xmlid("base.USD").await;
-    app.call_kw(
-        &admin,
-        "account.journal",
-        "write",
-        json!([[journal], {"currency_id": journal_usd}]),
-        json!({}),
-    )
-    .await
-    .unwrap();
-    let pi = app
-        .odoo_intent(&cashier, method, json!(0.30000000000000004))
+    admin
+        .write(
+            "account.journal",
+            &[journal],
+            json!({"currency_id": journal_usd}),
+        )
         .await;
+    let pi = create_intent(&cashier, method, json!(0.30000000000000004)).await;
     assert_eq!(pi["amount"], json!(30));
-    let pi = app.odoo_intent(&cashier, method, json!(19.995)).await;
+    let pi = create_intent(&cashier, method, json!(19.995)).await;
     assert_eq!(pi["amount"], json!(2000), "half a cent rounds up");
 });
 
 both!(users_without_pos_rights_reach_nothing, |app| {
-    let employee = app.login("employee", "employee").await;
+    let employee = app.as_user("employee").await;
     let method = app.xmlid("ops_demo.payment_method_stripe").await;
-    let before = app.sim_requests().await.len();
+    let before = app.sim().requests().await.len();
     for (name, args) in [
         ("stripe_connection_token", json!([])),
         ("stripe_payment_intent", json!([[method], 12.5])),
         ("stripe_capture_payment", json!(["pi_123"])),
         ("stripe_cancel_payment", json!(["pi_123"])),
     ] {
-        let err = app
-            .call_kw(&employee, "pos.payment.method", name, args, json!({}))
-            .await
-            .unwrap_err();
+        let err = employee
+            .expect_error("pos.payment.method", name, args, json!({}))
+            .await;
         assert_error(
             &err,
             "odoo.exceptions.AccessError",
             "Do not have access to fetch token from Stripe",
         );
     }
-    let err = app
-        .call_kw(
-            &employee,
+    let err = employee
+        .expect_error(
             "pos.payment.method",
             "stripe_refund",
             json!(["pi_123", 1]),
             json!({}),
         )
-        .await
-        .unwrap_err();
+        .await;
     assert_error(
         &err,
         "odoo.exceptions.AccessError",
         "Do not have access to refund Stripe payment",
     );
     assert_eq!(
-        app.sim_requests().await.len(),
+        app.sim().requests().await.len(),
         before,
         "nothing may reach Stripe"
     );
 });
 
 both!(no_provider_and_empty_key_are_explained, |app| {
-    let admin = app.login("admin", "admin").await;
-    let cashier = app.login("cashier", "cashier").await;
+    let admin = app.as_user("admin").await;
+    let cashier = app.as_user("cashier").await;
     let method = app.xmlid("ops_demo.payment_method_stripe").await;
     let provider = app.xmlid("payment.payment_provider_stripe").await;
 
-    app.call_kw(
-        &admin,
-        "payment.provider",
-        "write",
-        json!([[provider], {"stripe_secret_key": false}]),
-        json!({}),
-    )
-    .await
-    .unwrap();
-    let err = app
-        .call_kw(
-            &cashier,
+    admin
+        .write(
+            "payment.provider",
+            &[provider],
+            json!({"stripe_secret_key": false}),
+        )
+        .await;
+    let err = cashier
+        .expect_error(
             "pos.payment.method",
             "stripe_connection_token",
             json!([]),
             json!({}),
         )
-        .await
-        .unwrap_err();
+        .await;
     assert_error(
         &err,
         "odoo.exceptions.ValidationError",
         "Complete the Stripe onboarding for company My Company.",
     );
 
-    app.call_kw(
-        &admin,
-        "payment.provider",
-        "unlink",
-        json!([[provider]]),
-        json!({}),
-    )
-    .await
-    .unwrap();
-    let err = app
-        .call_kw(
-            &cashier,
+    admin.unlink("payment.provider", &[provider]).await;
+    let err = cashier
+        .expect_error(
             "pos.payment.method",
             "stripe_payment_intent",
             json!([[method], 1]),
             json!({}),
         )
-        .await
-        .unwrap_err();
+        .await;
     assert_error(
         &err,
         "odoo.exceptions.UserError",
         "Stripe payment provider for company My Company is missing",
     );
     assert!(
-        app.sim_requests().await.is_empty(),
+        app.sim().requests().await.is_empty(),
         "nothing reached Stripe"
     );
 });
 
 both!(a_wrong_key_is_stripes_error_without_the_key, |app| {
-    let admin = app.login("admin", "admin").await;
-    let cashier = app.login("cashier", "cashier").await;
+    let admin = app.as_user("admin").await;
+    let cashier = app.as_user("cashier").await;
     let provider = app.xmlid("payment.payment_provider_stripe").await;
     let bad = "sk_live_51Habcdefghijklmnopqrstuvwxyz";
-    app.call_kw(
-        &admin,
-        "payment.provider",
-        "write",
-        json!([[provider], {"stripe_secret_key": bad}]),
-        json!({}),
-    )
-    .await
-    .unwrap();
+    admin
+        .write(
+            "payment.provider",
+            &[provider],
+            json!({"stripe_secret_key": bad}),
+        )
+        .await;
     // As the recorded Odoo 18 does, Stripe's refusal is the token call's result.
-    let answer = app
-        .call_kw(
-            &cashier,
+    let answer = cashier
+        .call_ok(
             "pos.payment.method",
             "stripe_connection_token",
             json!([]),
             json!({}),
         )
-        .await
-        .unwrap();
+        .await;
     let message = answer["error"]["message"].as_str().unwrap_or_default();
     assert!(
         message.contains("Invalid API Key provided: sk_live_****wxyz"),
@@ -630,20 +512,20 @@ both!(a_wrong_key_is_stripes_error_without_the_key, |app| {
 });
 
 both!(flaky_stripe_is_retried_without_a_second_intent, |app| {
-    let cashier = app.login("cashier", "cashier").await;
+    let cashier = app.as_user("cashier").await;
     let method = app.xmlid("ops_demo.payment_method_stripe").await;
     let created = |state: Value| state["payment_intents"].as_i64().unwrap();
-    let start = created(app.sim_state().await);
+    let start = created(app.sim().state().await);
 
     // One 500, one 429, then a connection dropped after Stripe did the work: the client
     // retries with the same idempotency key and Stripe holds exactly one new intent.
     for kind in ["status500", "status429", "drop_after"] {
-        app.inject(kind, 1).await;
-        let pi = app.odoo_intent(&cashier, method, json!(4.2)).await;
+        app.sim().fault(kind, 1).await;
+        let pi = create_intent(&cashier, method, json!(4.2)).await;
         assert_eq!(pi["amount"], json!(420));
     }
-    assert_eq!(created(app.sim_state().await), start + 3);
-    let log = app.sim_log().await;
+    assert_eq!(created(app.sim().state().await), start + 3);
+    let log = app.sim().log().await;
     let creates: Vec<&Value> = log
         .iter()
         .filter(|e| e["path"] == json!("/v1/payment_intents"))
@@ -656,58 +538,52 @@ both!(flaky_stripe_is_retried_without_a_second_intent, |app| {
 
     // Stripe failing for longer than the retries last: its error body is the result, as
     // the recorded Odoo 18 returns it, and no intent is created.
-    app.inject("status500", 50).await;
-    let answer = app
-        .call_kw(
-            &cashier,
+    app.sim().fault("status500", 50).await;
+    let answer = cashier
+        .call_ok(
             "pos.payment.method",
             "stripe_payment_intent",
             json!([[method], 5]),
             json!({}),
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(answer["error"]["type"], json!("api_error"), "{answer}");
     // Stripe unreachable (every connection dropped): a transport failure is a UserError.
-    app.sim_reset().await;
-    app.inject("drop", 50).await;
-    let err = app
-        .call_kw(
-            &cashier,
+    app.sim().reset().await;
+    app.sim().fault("drop", 50).await;
+    let err = cashier
+        .expect_error(
             "pos.payment.method",
             "stripe_connection_token",
             json!([]),
             json!({}),
         )
-        .await
-        .unwrap_err();
+        .await;
     assert_error(
         &err,
         "odoo.exceptions.UserError",
         "There are some issues between us and Stripe, try again later.",
     );
-    app.sim_reset().await;
-    assert_eq!(created(app.sim_state().await), start + 3);
+    app.sim().reset().await;
+    assert_eq!(created(app.sim().state().await), start + 3);
 });
 
 both!(cancel_and_refund, |app| {
-    let cashier = app.login("cashier", "cashier").await;
+    let cashier = app.as_user("cashier").await;
     let method = app.xmlid("ops_demo.payment_method_stripe").await;
 
     // Void an authorized payment.
-    let pi = app.odoo_intent(&cashier, method, json!(8)).await;
+    let pi = create_intent(&cashier, method, json!(8)).await;
     let id = pi["id"].as_str().unwrap();
-    app.present(id, &[]).await;
-    let canceled = app
-        .call_kw(
-            &cashier,
+    present(&app, id, &[]).await;
+    let canceled = cashier
+        .call_ok(
             "pos.payment.method",
             "stripe_cancel_payment",
             json!([id]),
             json!({}),
         )
-        .await
-        .unwrap();
+        .await;
     assert_contract(
         "POST",
         &format!("/v1/payment_intents/{id}/cancel"),
@@ -717,139 +593,117 @@ both!(cancel_and_refund, |app| {
 
     // Refund part, then the rest, of a captured payment; a refund beyond it is Stripe's
     // error, returned in-band as Odoo master does.
-    let pi = app.odoo_intent(&cashier, method, json!(20)).await;
+    let pi = create_intent(&cashier, method, json!(20)).await;
     let id = pi["id"].as_str().unwrap();
-    app.present(id, &[]).await;
-    app.call_kw(
-        &cashier,
-        "pos.payment.method",
-        "stripe_capture_payment",
-        json!([id]),
-        json!({}),
-    )
-    .await
-    .unwrap();
+    present(&app, id, &[]).await;
+    cashier
+        .call_ok(
+            "pos.payment.method",
+            "stripe_capture_payment",
+            json!([id]),
+            json!({}),
+        )
+        .await;
     // A captured payment cannot be canceled any more.
-    let err = app
-        .call_kw(
-            &cashier,
+    let err = cashier
+        .expect_error(
             "pos.payment.method",
             "stripe_cancel_payment",
             json!([id]),
             json!({}),
         )
-        .await
-        .unwrap_err();
+        .await;
     assert_error(&err, "odoo.exceptions.ValidationError", "succeeded");
 
-    let refund = app
-        .call_kw(
-            &cashier,
+    let refund = cashier
+        .call_ok(
             "pos.payment.method",
             "stripe_refund",
             json!([[method], id, -5.5]),
             json!({}),
         )
-        .await
-        .unwrap();
+        .await;
     assert_contract("POST", "/v1/refunds", &refund);
     assert_eq!(refund["amount"], json!(550));
     assert_eq!(refund["status"], json!("succeeded"));
     assert_eq!(refund["payment_intent"], json!(id));
-    let refund = app
-        .call_kw(
-            &cashier,
+    let refund = cashier
+        .call_ok(
             "pos.payment.method",
             "stripe_refund",
             json!([id]),
             json!({}),
         )
-        .await
-        .unwrap();
+        .await;
     assert_eq!(refund["amount"], json!(1450), "the remainder");
-    let over = app
-        .call_kw(
-            &cashier,
+    let over = cashier
+        .call_ok(
             "pos.payment.method",
             "stripe_refund",
             json!([id, 1]),
             json!({}),
         )
-        .await
-        .unwrap();
+        .await;
     assert!(over["error"]["message"].as_str().is_some(), "{over}");
-    assert_eq!(app.sim_state().await["refunds"], json!(2));
+    assert_eq!(app.sim().state().await["refunds"], json!(2));
 });
 
 both!(bad_arguments_are_refused_before_stripe, |app| {
-    let cashier = app.login("cashier", "cashier").await;
+    let cashier = app.as_user("cashier").await;
     let method = app.xmlid("ops_demo.payment_method_stripe").await;
-    let err = app
-        .call_kw(
-            &cashier,
+    let err = cashier
+        .expect_error(
             "pos.payment.method",
             "stripe_payment_intent",
             json!([[method], "a lot"]),
             json!({}),
         )
-        .await
-        .unwrap_err();
-    assert_eq!(err["data"]["name"], json!("builtins.ValueError"));
-    let err = app
-        .call_kw(
-            &cashier,
+        .await;
+    assert_exception(&err, "builtins.ValueError");
+    let err = cashier
+        .expect_error(
             "pos.payment.method",
             "stripe_payment_intent",
             json!([[method]]),
             json!({}),
         )
-        .await
-        .unwrap_err();
-    assert_eq!(err["data"]["name"], json!("builtins.TypeError"));
-    let err = app
-        .call_kw(
-            &cashier,
+        .await;
+    assert_exception(&err, "builtins.TypeError");
+    let err = cashier
+        .expect_error(
             "pos.payment.method",
             "stripe_payment_intent",
             json!([[999999], 1]),
             json!({}),
         )
-        .await
-        .unwrap_err();
-    assert_eq!(err["data"]["name"], json!("odoo.exceptions.MissingError"));
-    assert!(app.sim_requests().await.is_empty());
+        .await;
+    assert_exception(&err, "odoo.exceptions.MissingError");
+    assert!(app.sim().requests().await.is_empty());
 });
 
 both!(a_slow_stripe_holds_no_database_lock, |app| {
-    let cashier = app.login("cashier", "cashier").await;
-    let admin = app.login("admin", "admin").await;
+    let cashier = app.as_user("cashier").await;
+    let admin = app.as_user("admin").await;
     let method = app.xmlid("ops_demo.payment_method_stripe").await;
-    let resp = app
-        .http
-        .post(format!("{}/stripe-sim/_sim/faults", app.base))
-        .json(&json!({"kind": "latency", "count": 1, "latency_ms": 3000}))
-        .send()
-        .await
-        .unwrap();
-    assert!(resp.status().is_success());
-    let app = std::sync::Arc::new(app);
+    app.sim().latency(3000, 1).await;
     let slow = {
-        let (app, cashier) = (app.clone(), cashier.clone());
+        let cashier = cashier.clone();
         tokio::spawn(async move {
-            app.call_kw(
-                &cashier,
-                "pos.payment.method",
-                "stripe_payment_intent",
-                json!([[method], 9.99]),
-                json!({}),
-            )
-            .await
+            cashier
+                .call(
+                    "pos.payment.method",
+                    "stripe_payment_intent",
+                    json!([[method], 9.99]),
+                    json!({}),
+                )
+                .await
         })
     };
     // Wait until Stripe holds the request, then write through another session.
     for _ in 0..100 {
         if app
-            .sim_requests()
+            .sim()
+            .requests()
             .await
             .iter()
             .any(|(_, p)| p == "/v1/payment_intents")
@@ -858,9 +712,8 @@ both!(a_slow_stripe_holds_no_database_lock, |app| {
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    let created = app
-        .call_kw(
-            &admin,
+    let created = admin
+        .call(
             "res.partner",
             "create",
             json!([{"name": "While Stripe thinks"}]),

@@ -87,8 +87,8 @@ both!(oversized_bodies_are_refused_unprocessed, |app| {
 });
 
 both!(handlers_returning_nothing_have_no_result_key, |app| {
-    let s = app.login("admin", "admin").await;
-    let env = app.rpc("/web/session/check", json!({}), Some(&s)).await;
+    let s = app.as_user("admin").await;
+    let env = s.rpc("/web/session/check", json!({})).await;
     let obj = env.as_object().unwrap();
     assert!(!obj.contains_key("result"), "{env}");
     assert!(!obj.contains_key("error"), "{env}");
@@ -96,18 +96,17 @@ both!(handlers_returning_nothing_have_no_result_key, |app| {
 });
 
 both!(error_envelope_shape, |app| {
-    let s = app.login("admin", "admin").await;
-    let env = app
+    let s = app.as_user("admin").await;
+    let env = s
         .rpc(
             "/web/dataset/call_kw",
             json!({"model": "pos.config", "method": "_private", "args": [], "kwargs": {}}),
-            Some(&s),
         )
         .await;
     let e = &env["error"];
     assert_eq!(e["code"], json!(200));
     assert_eq!(e["message"], json!("Odoo Server Error"));
-    assert_eq!(e["data"]["name"], json!("odoo.exceptions.AccessError"));
+    assert_exception(e, "odoo.exceptions.AccessError");
     assert_eq!(
         e["data"]["message"],
         json!("Private methods (such as _private) cannot be called remotely.")
@@ -120,10 +119,9 @@ both!(error_envelope_shape, |app| {
     assert!(e["data"]["debug"].is_string());
     assert!(env.get("result").is_none());
 
-    let err = app
-        .call_kw(&s, "pos.config", "frobnicate", json!([]), json!({}))
-        .await
-        .unwrap_err();
+    let err = s
+        .expect_error("pos.config", "frobnicate", json!([]), json!({}))
+        .await;
     assert_error(
         &err,
         "builtins.AttributeError",
@@ -145,40 +143,35 @@ both!(error_envelope_shape, |app| {
         "odoo.exceptions.UserError",
         "Object no.such.model doesn't exist",
     );
-    let err = app
-        .call_kw(&s, "pos.config", "read", json!([[1], ["nope"]]), json!({}))
-        .await
-        .unwrap_err();
+    let err = s
+        .expect_error("pos.config", "read", json!([[1], ["nope"]]), json!({}))
+        .await;
     assert_error(
         &err,
         "builtins.ValueError",
         "Invalid field 'nope' on model 'pos.config'",
     );
-    let err = app
-        .call_kw(
-            &s,
+    let err = s
+        .expect_error(
             "pos.config",
             "search",
             json!([[["nope", "=", 1]]]),
             json!({}),
         )
-        .await
-        .unwrap_err();
+        .await;
     assert_error(
         &err,
         "builtins.ValueError",
         "Invalid field pos.config.nope in leaf ('nope', '=', 1)",
     );
-    let err = app
-        .call_kw(
-            &s,
+    let err = s
+        .expect_error(
             "pos.config",
             "search",
             json!([["&", ["name", "=", "x"]]]),
             json!({}),
         )
-        .await
-        .unwrap_err();
+        .await;
     assert_error(&err, "builtins.ValueError", "is syntactically not correct.");
 });
 
@@ -197,128 +190,80 @@ both!(session_routes_without_a_session_get_code_100, |app| {
             )
             .await;
         assert_eq!(env["error"]["code"], json!(100), "{path}: {env}");
-        assert_eq!(env["error"]["message"], json!("Odoo Session Expired"));
-        assert_eq!(
-            env["error"]["data"]["name"],
-            json!("odoo.http.SessionExpiredException")
-        );
-        assert_eq!(env["error"]["data"]["message"], json!("Session expired"));
+        assert_session_expired(&env);
     }
-    let bogus = WebSession {
-        session_id: "forged".into(),
-        uid: 2,
-    };
-    let env = app.rpc("/web/session/check", json!({}), Some(&bogus)).await;
+    let bogus = app.with_cookie("forged", 2);
+    let env = bogus.rpc("/web/session/check", json!({})).await;
     assert_eq!(env["error"]["code"], json!(100));
 });
 
 both!(
     injection_in_order_and_fields_is_refused_and_changes_nothing,
     |app| {
-        let s = app.login("admin", "admin").await;
-        let before = app
-            .call_kw(
-                &s,
-                "pos.payment.method",
-                "search_count",
-                json!([[]]),
-                json!({}),
-            )
-            .await
-            .unwrap();
+        let s = app.as_user("admin").await;
+        let before = s.search_count("pos.payment.method", json!([])).await;
         for order in [
             "name; DROP TABLE pos_payment_method",
             "name desc, (select 1)",
             "1",
             "name asc desc",
         ] {
-            let err = app
-                .call_kw(
-                    &s,
+            let err = s
+                .expect_error(
                     "pos.payment.method",
                     "search",
                     json!([[]]),
                     json!({"order": order}),
                 )
-                .await
-                .unwrap_err();
+                .await;
             assert_error(&err, "builtins.ValueError", "Invalid \"order\" specified");
         }
-        let err = app
-            .call_kw(
-                &s,
+        let err = s
+            .expect_error(
                 "pos.payment.method",
                 "read",
                 json!([[1], ["name\"; DROP TABLE x; --"]]),
                 json!({}),
             )
-            .await
-            .unwrap_err();
+            .await;
         assert_error(&err, "builtins.ValueError", "Invalid field");
-        let err = app
-            .call_kw(
-                &s,
+        let err = s
+            .expect_error(
                 "pos.payment.method",
                 "write",
                 json!([[1], {"name = 'x'; --": "y"}]),
                 json!({}),
             )
-            .await
-            .unwrap_err();
+            .await;
         assert_error(&err, "builtins.ValueError", "Invalid field");
-        let after = app
-            .call_kw(
-                &s,
-                "pos.payment.method",
-                "search_count",
-                json!([[]]),
-                json!({}),
-            )
-            .await
-            .unwrap();
+        let after = s.search_count("pos.payment.method", json!([])).await;
         assert_eq!(before, after);
         // Values are bound, so quotes in them are just data.
-        let r = app
-            .call_kw(
-                &s,
-                "pos.payment.method",
-                "search",
-                json!([[["name", "=", "x' OR '1'='1"]]]),
-                json!({}),
-            )
-            .await
-            .unwrap();
-        assert_eq!(r, json!([]));
+        let r = s
+            .search("pos.payment.method", json!([["name", "=", "x' OR '1'='1"]]))
+            .await;
+        assert_eq!(r, Vec::<i64>::new());
     }
 );
 
 both!(a_failed_call_rolls_back_everything_it_did, |app| {
-    let s = app.login("admin", "admin").await;
+    let s = app.as_user("admin").await;
     // The first record is valid, the second has an unknown field: nothing is kept.
-    let err = app
-        .call_kw(
-            &s,
+    let err = s
+        .expect_error(
             "res.partner",
             "create",
             json!([[{"name": "Kept?"}, {"name": "Bad", "nope": 1}]]),
             json!({}),
         )
-        .await
-        .unwrap_err();
+        .await;
     assert_error(
         &err,
         "builtins.ValueError",
         "Invalid field 'nope' on model 'res.partner'",
     );
-    let n = app
-        .call_kw(
-            &s,
-            "res.partner",
-            "search_count",
-            json!([[["name", "=", "Kept?"]]]),
-            json!({}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(n, json!(0));
+    let n = s
+        .search_count("res.partner", json!([["name", "=", "Kept?"]]))
+        .await;
+    assert_eq!(n, 0);
 });

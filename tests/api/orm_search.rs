@@ -1,0 +1,263 @@
+//! Finding records over `/web/dataset/call_kw`: `search` with its order, offset and limit
+//! (and orders that try to smuggle SQL), `name_search`/`name_create`, and the web
+//! client's `web_search_read`/`web_read`.
+
+use serde_json::json;
+
+use crate::both;
+use crate::helpers::*;
+
+both!(search_offset_limit_order, |app| {
+    let admin = app.as_user("admin").await;
+    let mut ids = vec![];
+    for name in ["Bravo", "Alpha", "Charlie", "Alpha"] {
+        ids.push(
+            admin
+                .create("res.partner", json!({"name": name, "city": "Testville"}))
+                .await,
+        );
+    }
+    let d = json!([["city", "=", "Testville"]]);
+    let search = |kwargs| admin.search_kw("res.partner", kwargs);
+    let by_name = search(json!({"domain": d, "order": "name, id"})).await;
+    assert_eq!(by_name, vec![ids[1], ids[3], ids[0], ids[2]]);
+    let desc = search(json!({"domain": d, "order": "name desc, id"})).await;
+    assert_eq!(desc, vec![ids[2], ids[0], ids[1], ids[3]]);
+    let page =
+        search(json!({"domain": d, "order": "name desc, id", "offset": 1, "limit": 2})).await;
+    assert_eq!(page, vec![ids[0], ids[1]]);
+    // A many2one orders by its comodel's order (res.country: name), not by id.
+    let us = app.xmlid("base.us").await;
+    let be = app.xmlid("base.be").await;
+    assert!(us < be, "the check below needs the US created first");
+    let in_us = admin
+        .create(
+            "res.partner",
+            json!({"name": "P-US", "city": "Ordertown", "country_id": us}),
+        )
+        .await;
+    let in_be = admin
+        .create(
+            "res.partner",
+            json!({"name": "P-BE", "city": "Ordertown", "country_id": be}),
+        )
+        .await;
+    let od = json!([["city", "=", "Ordertown"]]);
+    assert_eq!(
+        search(json!({"domain": od, "order": "country_id"})).await,
+        vec![in_be, in_us]
+    );
+    assert_eq!(
+        search(json!({"domain": od, "order": "country_id desc, id"})).await,
+        vec![in_us, in_be]
+    );
+    // The same many2one twice joins once.
+    assert_eq!(
+        search(json!({"domain": od, "order": "country_id desc, country_id, id"})).await,
+        vec![in_us, in_be]
+    );
+    // ir.model.access orders by two many2ones by default.
+    let n = admin.search_count("ir.model.access", json!([])).await;
+    let all_access = admin.search("ir.model.access", json!([])).await;
+    assert_eq!(all_access.len() as i64, n);
+    // A falsy limit means no limit, as in Odoo.
+    let all = search(json!({"domain": d, "order": "name, id", "limit": 0})).await;
+    assert_eq!(all, by_name);
+    // Unknown keyword arguments are a TypeError, as Python's.
+    let err = admin
+        .expect_error("res.partner", "search", json!([d]), json!({"bogus": 1}))
+        .await;
+    assert_error(
+        &err,
+        "builtins.TypeError",
+        "search() got an unexpected keyword argument 'bogus'",
+    );
+    // Positional args: domain, offset, limit, order.
+    let r = admin
+        .call_ok("res.partner", "search", json!([d, 3, 5, "name"]), json!({}))
+        .await;
+    assert_eq!(r, json!([ids[2]]));
+    // The model's default order ("name, id desc" for res.partner).
+    let dflt = search(json!({"domain": d})).await;
+    assert_eq!(dflt, vec![ids[3], ids[1], ids[0], ids[2]]);
+    assert_eq!(admin.search_count("res.partner", d.clone()).await, 4);
+    let n = admin
+        .call_ok(
+            "res.partner",
+            "search_count",
+            json!([d]),
+            json!({"limit": 2}),
+        )
+        .await;
+    assert_eq!(n, json!(2));
+    let r = admin
+        .call_ok(
+            "res.partner",
+            "search_read",
+            json!([d, ["name"]]),
+            json!({"order": "name desc, id desc", "limit": 2}),
+        )
+        .await;
+    assert_eq!(
+        r,
+        json!([{"id": ids[2], "name": "Charlie"}, {"id": ids[0], "name": "Bravo"}])
+    );
+});
+
+both!(order_injection_is_refused, |app| {
+    let admin = app.as_user("admin").await;
+    let before = admin.search_count("res.partner", json!([])).await;
+    for order in [
+        "name; drop table res_partner",
+        "name desc; delete from res_partner",
+        "(select 1)",
+        "name asc asc",
+        "nope",
+        "name, id; --",
+    ] {
+        let err = admin
+            .expect_error(
+                "res.partner",
+                "search",
+                json!([[]]),
+                json!({"order": order}),
+            )
+            .await;
+        assert_error(&err, "builtins.ValueError", "Invalid \"order\" specified");
+    }
+    let after = admin.search_count("res.partner", json!([])).await;
+    assert_eq!(before, after);
+    // "nulls first/last" is accepted.
+    admin
+        .search_kw(
+            "res.partner",
+            json!({"domain": [], "order": "email desc nulls last, id"}),
+        )
+        .await;
+});
+
+both!(name_search_name_create_display_name, |app| {
+    let admin = app.as_user("admin").await;
+    let r = admin
+        .call_ok(
+            "res.partner",
+            "name_create",
+            json!(["Quick Partner"]),
+            json!({}),
+        )
+        .await;
+    let id = r[0].as_i64().unwrap();
+    assert_eq!(r, json!([id, "Quick Partner"]));
+    let other = admin
+        .create("res.partner", json!({"name": "Quick Other"}))
+        .await;
+    let r = admin
+        .call_ok("res.partner", "name_search", json!(["quick"]), json!({}))
+        .await;
+    let found: Vec<i64> = r
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[0].as_i64().unwrap())
+        .collect();
+    assert!(found.contains(&id) && found.contains(&other), "{r}");
+    assert!(r
+        .as_array()
+        .unwrap()
+        .contains(&json!([other, "Quick Other"])));
+    let r = admin
+        .call_ok(
+            "res.partner",
+            "name_search",
+            json!([]),
+            json!({"name": "Quick Partner", "operator": "=", "args": [["id", "!=", other]], "limit": 5}),
+        )
+        .await;
+    assert_eq!(r, json!([[id, "Quick Partner"]]));
+    let r = admin
+        .call_ok(
+            "res.partner",
+            "name_search",
+            json!(["quick"]),
+            json!({"limit": 1}),
+        )
+        .await;
+    assert_eq!(r.as_array().unwrap().len(), 1);
+    let r = admin
+        .search_read("res.partner", json!([["id", "=", id]]), &["display_name"])
+        .await;
+    assert_eq!(r, json!([{"id": id, "display_name": "Quick Partner"}]));
+});
+
+both!(web_search_read_and_web_read, |app| {
+    let admin = app.as_user("admin").await;
+    let us = app.xmlid("base.us").await;
+    let mut ids = vec![];
+    for name in ["W1", "W2", "W3"] {
+        ids.push(
+            admin
+                .create(
+                    "res.partner",
+                    json!({"name": name, "city": "Webtown", "country_id": us}),
+                )
+                .await,
+        );
+    }
+    let r = admin
+        .call_ok(
+            "res.partner",
+            "web_search_read",
+            json!([]),
+            json!({
+                "domain": [["city", "=", "Webtown"]],
+                "specification": {"name": {}, "country_id": {"fields": {"display_name": {}}}},
+                "order": "name desc",
+                "limit": 2,
+            }),
+        )
+        .await;
+    assert_eq!(r["length"], json!(3));
+    assert_eq!(
+        r["records"],
+        json!([
+            {"id": ids[2], "name": "W3", "country_id": {"id": us, "display_name": "United States"}},
+            {"id": ids[1], "name": "W2", "country_id": {"id": us, "display_name": "United States"}},
+        ])
+    );
+    let web_read = |specification: serde_json::Value| {
+        admin.call_ok(
+            "res.partner",
+            "web_read",
+            json!([[ids[0]]]),
+            json!({ "specification": specification }),
+        )
+    };
+    let r = web_read(json!({"name": {}, "country_id": {}})).await;
+    assert_eq!(r, json!([{"id": ids[0], "name": "W1", "country_id": us}]));
+    // x2many with sub-fields.
+    admin
+        .write(
+            "res.partner",
+            &[ids[1], ids[2]],
+            json!({"parent_id": ids[0]}),
+        )
+        .await;
+    let r = web_read(json!({"child_ids": {"fields": {"name": {}}}})).await;
+    // `order` and `limit` on an x2many: sorted, only the first ones read.
+    let r2 =
+        web_read(json!({"child_ids": {"fields": {"name": {}}, "order": "name desc", "limit": 1}}))
+            .await;
+    assert_eq!(
+        r2[0]["child_ids"],
+        json!([{"id": ids[2], "name": "W3"}, {"id": ids[1]}])
+    );
+    let mut children = r[0]["child_ids"].as_array().unwrap().clone();
+    children.sort_by_key(|c| c["id"].as_i64());
+    assert_eq!(
+        children,
+        vec![
+            json!({"id": ids[1], "name": "W2"}),
+            json!({"id": ids[2], "name": "W3"})
+        ]
+    );
+});
