@@ -29,8 +29,8 @@ pub enum OdooError {
     /// Code 100 "Odoo Session Expired".
     #[error("Session expired")]
     SessionExpired,
-    /// Code 404 inside a JSON route.
-    #[error("404: Not Found")]
+    /// werkzeug's `NotFound`: code 404 inside a JSON route; its text is werkzeug's.
+    #[error("404 Not Found: The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.")]
     NotFound,
     /// Anything unexpected; the text is logged, the client sees a generic message.
     #[error("{0}")]

@@ -132,6 +132,22 @@ async fn load_record(env: &Env<'_>, rec: &FixtureRecord) -> OdooResult<()> {
             if model == rec.model && !ctx.existing(env.model(&model)?, &[id]).await?.is_empty() =>
         {
             values.remove("password");
+            // Only what changed is written: a reload must not look like an edit to
+            // the models' constraints (a journal's `type`, a method's serial).
+            let m = env.model(&model)?;
+            let scalars: Vec<&str> = values
+                .keys()
+                .filter_map(|k| m.get_field(k))
+                .filter(|f| f.has_column() && !f.computed)
+                .map(|f| f.name)
+                .collect();
+            let stored = ctx.values_of(&model, &[id], &scalars).await?;
+            if let Some(stored) = stored.get(&id) {
+                values.retain(|k, v| stored.get(k).is_none_or(|s| s != v));
+            }
+            if values.is_empty() {
+                return Ok(());
+            }
             ctx.write(&rec.model, &[id], values).await
         }
         found => {

@@ -1,7 +1,8 @@
-//! Exact decimal money helpers: major units <-> Stripe minor units.
+//! Money helpers: major units <-> Stripe minor units.
 //!
-//! Everything here works on [`rust_decimal::Decimal`]; floating point is never
-//! used, so `12.5` with a rounding of `0.01` is exactly `1250`.
+//! Everything here works on [`rust_decimal::Decimal`], except [`odoo_minor_units`]:
+//! the one place that must reproduce Odoo's own float arithmetic bit for bit, and the
+//! only `f64` arithmetic of the server.
 
 use std::str::FromStr;
 
@@ -33,6 +34,28 @@ pub fn to_minor_units(amount: Decimal, rounding: Decimal) -> Result<i64, MoneyEr
         .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
         .to_i64()
         .ok_or_else(overflow)
+}
+
+/// Odoo 18's `_stripe_calculate_amount`: `round(amount / currency.rounding)` in
+/// Python, that is an IEEE-754 double division rounded half to even **on the double**
+/// (`0.125 / 0.01` is `12.5`, hence 12; `1.005 / 0.01` is `100.49999999999999`, hence
+/// 100). Both operands are turned into doubles the way Python parses their text
+/// (correctly rounded), so the result is the one Odoo sends Stripe, bit for bit. A
+/// literal longer than `Decimal` keeps (28 significant digits) was already rounded by
+/// the RPC layer; no client sends one.
+pub fn odoo_minor_units(amount: Decimal, rounding: Decimal) -> Result<i64, MoneyError> {
+    let to_f64 = |d: Decimal| d.to_string().parse::<f64>().unwrap_or(f64::NAN);
+    let (a, r) = (to_f64(amount), to_f64(rounding));
+    if r == 0.0 || r.is_nan() {
+        // Python: `ZeroDivisionError: float division by zero`.
+        return Err(MoneyError::InvalidRounding(rounding));
+    }
+    let units = (a / r).round_ties_even();
+    // `int(units)` of a double always fits Python's ints; ours must fit Stripe's i64.
+    if !units.is_finite() || units.abs() >= 2f64.powi(63) {
+        return Err(MoneyError::Overflow { amount, rounding });
+    }
+    Ok(units as i64)
 }
 
 /// Reads a JSON number as an exact decimal, as written in the JSON text
@@ -96,6 +119,52 @@ mod tests {
         assert_eq!(to_minor_units(d("12.499999999999998"), d("0.01")), Ok(1250));
         assert_eq!(to_minor_units(d("12.494999999999998"), d("0.01")), Ok(1249));
         assert_eq!(to_minor_units(d("0.30000000000000004"), d("0.01")), Ok(30));
+    }
+
+    /// Python 3's `round(amount / rounding)` for each row, checked by running Python.
+    #[test]
+    fn odoo_rounds_the_double_half_to_even() {
+        let table: &[(&str, &str, i64)] = &[
+            ("0.125", "0.01", 12),
+            ("0.115", "0.01", 12),
+            ("2.5", "1", 2),
+            ("0.5", "1", 0),
+            ("1.5", "1", 2),
+            ("3.5", "1", 4),
+            ("1.005", "0.01", 100),
+            ("0.145", "0.01", 14),
+            ("1.015", "0.01", 101),
+            ("0.285", "0.01", 28),
+            ("8.325", "0.01", 832),
+            ("2.675", "0.01", 268),
+            ("10.005", "0.01", 1001),
+            ("1234.565", "0.01", 123456),
+            ("4.35", "0.01", 435),
+            ("2.3", "0.01", 230),
+            ("19.99", "0.01", 1999),
+            ("0.07", "0.01", 7),
+            ("140", "0.01", 14000),
+            ("12.5", "0.01", 1250),
+            ("-0.125", "0.01", -12),
+            ("-2.5", "1", -2),
+            ("1.0005", "0.001", 1000),
+            ("99999999.995", "0.01", 10000000000),
+        ];
+        for (amount, rounding, expected) in table {
+            assert_eq!(
+                odoo_minor_units(d(amount), d(rounding)),
+                Ok(*expected),
+                "round({amount} / {rounding})"
+            );
+        }
+        assert_eq!(
+            odoo_minor_units(d("1"), d("0")),
+            Err(MoneyError::InvalidRounding(d("0")))
+        );
+        assert!(matches!(
+            odoo_minor_units(Decimal::MAX, d("0.000001")),
+            Err(MoneyError::Overflow { .. })
+        ));
     }
 
     #[test]

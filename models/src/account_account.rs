@@ -26,6 +26,7 @@ pub fn model() -> Model {
     Model::new("account.account", "Account")
         .order("code, id")
         .check_company()
+        .company_rule(CompanyRule::ParentOf)
         .field(Field::char("name", "Account Name").required().index())
         .field(Field::char("code", "Code").size(64).required().index())
         .field(Field::selection("account_type", "Type", ACCOUNT_TYPES).required())

@@ -6,6 +6,7 @@ pub fn model() -> Model {
     Model::new("account.cash.rounding", "Account Cash Rounding")
         .order("id")
         .check_company()
+        .company_rule(CompanyRule::SharedOrParentOf)
         .field(Field::char("name", "Name").required())
         .field(
             Field::float("rounding", "Rounding Precision")

@@ -6,6 +6,7 @@ pub fn model() -> Model {
     Model::new("account.fiscal.position", "Fiscal Position")
         .order("sequence")
         .check_company()
+        .company_rule(CompanyRule::ParentOf)
         .field(Field::integer("sequence", "Sequence"))
         .field(Field::char("name", "Fiscal Position").required())
         .field(Field::boolean("active", "Active").default(DefaultValue::Bool(true)))

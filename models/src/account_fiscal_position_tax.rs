@@ -10,6 +10,7 @@ pub fn model() -> Model {
     .order("id")
     .rec_name("position_id")
     .check_company()
+    .company_rule(CompanyRule::SharedOrParentOf)
     .field(
         Field::many2one("position_id", "Fiscal Position", "account.fiscal.position")
             .required()

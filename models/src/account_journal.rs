@@ -5,6 +5,7 @@ pub fn model() -> Model {
     Model::new("account.journal", "Journal")
         .order("sequence, type, code")
         .check_company()
+        .company_rule(CompanyRule::ParentOf)
         .field(Field::char("name", "Journal Name").required())
         .field(
             Field::char("code", "Short Code")
@@ -54,11 +55,14 @@ pub fn model() -> Model {
         .field(
             Field::many2one("company_id", "Company", "res.company")
                 .required()
+                .readonly()
                 .default(DefaultValue::CurrentCompany)
                 .index(),
         )
         .sql_unique("code_company_uniq", &["company_id", "code"], "Journal codes must be unique per company.")
-        .access(Some("base.group_user"), "r")
-        .access(Some("base.group_system"), "rwcu")
+        .access(Some("point_of_sale.group_pos_user"), "r")
+        .access(Some("account.group_account_readonly"), "r")
+        .access(Some("account.group_account_invoice"), "r")
+        .access(Some("account.group_account_manager"), "rwcu")
         .with_magic_fields()
 }

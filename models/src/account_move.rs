@@ -6,6 +6,7 @@ pub fn model() -> Model {
     Model::new("account.move", "Journal Entry")
         .order("date desc, name desc, id desc")
         .check_company()
+        .company_rule(CompanyRule::ParentOf)
         .field(Field::char("name", "Number").readonly().index())
         .field(Field::char("ref", "Reference"))
         .field(Field::date("date", "Date").required().index())

@@ -6,6 +6,7 @@ pub fn model() -> Model {
     Model::new("account.payment", "Payments")
         .order("date desc, name desc")
         .check_company()
+        .company_rule(CompanyRule::ParentOf)
         .field(Field::char("name", "Number").readonly())
         .field(Field::date("date", "Date").required())
         .field(Field::monetary("amount", "Amount", "currency_id"))

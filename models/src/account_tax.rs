@@ -23,6 +23,7 @@ pub fn model() -> Model {
     Model::new("account.tax", "Tax")
         .order("sequence,id")
         .check_company()
+        .company_rule(CompanyRule::ParentOf)
         .field(Field::char("name", "Tax Name").required())
         .field(
             Field::selection("type_tax_use", "Tax Type", TAX_USES)

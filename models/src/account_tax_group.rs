@@ -6,6 +6,7 @@ pub fn model() -> Model {
     Model::new("account.tax.group", "Tax Group")
         .order("sequence asc, id")
         .check_company()
+        .company_rule(CompanyRule::ParentOf)
         .field(Field::char("name", "Name").required())
         .field(Field::integer("sequence", "Sequence").default(DefaultValue::Int(10)))
         .field(

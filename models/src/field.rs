@@ -129,6 +129,10 @@ pub struct Field {
     pub index: bool,
     /// Hidden from `fields_get` and never readable (passwords).
     pub write_only: bool,
+    /// A selection whose values a method of the model gives (Odoo's
+    /// `selection=<callable>`): the behaviour lists the values, and Odoo stores any
+    /// value written, unchecked.
+    pub dynamic_selection: bool,
 }
 
 impl Field {
@@ -149,6 +153,7 @@ impl Field {
             related: None,
             index: false,
             write_only: false,
+            dynamic_selection: false,
         }
     }
 
@@ -286,6 +291,11 @@ impl Field {
     pub fn write_only(mut self) -> Field {
         self.write_only = true;
         self.copy = false;
+        self
+    }
+    /// The selection's values come from a method of the model (see `dynamic_selection`).
+    pub fn dynamic_selection(mut self) -> Field {
+        self.dynamic_selection = true;
         self
     }
     pub fn not_stored(mut self) -> Field {

@@ -7,6 +7,7 @@ pub fn model() -> Model {
     Model::new("ir.sequence", "Sequence")
         .order("name")
         .check_company()
+        .company_rule(CompanyRule::SharedOrParentOf)
         .field(Field::char("name", "Name").required())
         .field(Field::char("code", "Sequence Code"))
         .field(

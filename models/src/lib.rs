@@ -67,12 +67,12 @@ pub mod uom_category;
 pub mod uom_uom;
 
 pub use field::{DefaultValue, Field, FieldType, OnDelete};
-pub use model::{access, Access, Constraint, Model};
+pub use model::{access, Access, CompanyRule, Constraint, Model};
 
 /// What each model file imports.
 pub mod prelude {
     pub use crate::field::{DefaultValue, Field, FieldType, OnDelete};
-    pub use crate::model::{Constraint, Model};
+    pub use crate::model::{CompanyRule, Constraint, Model};
 }
 
 /// Every model the server knows, in dependency order (a model's many2one targets

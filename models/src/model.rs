@@ -26,6 +26,19 @@ pub fn access(group: Option<&'static str>, perms: &str) -> Access {
     }
 }
 
+/// The multi-company record rule of a model (Odoo's `ir.rule` on `company_id`), for
+/// every user but the superuser; `company_ids` are the companies the call allows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompanyRule {
+    /// `[('company_id', 'in', company_ids)]`: a record without a company is hidden.
+    In,
+    /// `[('company_id', 'parent_of', company_ids)]`: also the parent companies' records.
+    ParentOf,
+    /// `['|', ('company_id', '=', False), ('company_id', 'parent_of', company_ids)]`:
+    /// records without a company are shared.
+    SharedOrParentOf,
+}
+
 /// A declarative constraint the database enforces.
 #[derive(Clone, Debug)]
 pub enum Constraint {
@@ -49,6 +62,8 @@ pub struct Model {
     pub transient: bool,
     /// Records carry a `company_id` that multi-company isolation filters on.
     pub check_company: bool,
+    /// How the multi-company rule filters records, when `check_company` is set.
+    pub company_rule: CompanyRule,
     pub fields: Vec<Field>,
     pub access: Vec<Access>,
     pub constraints: Vec<Constraint>,
@@ -64,6 +79,7 @@ impl Model {
             rec_name: "name",
             transient: false,
             check_company: false,
+            company_rule: CompanyRule::In,
             fields: Vec::new(),
             access: Vec::new(),
             constraints: Vec::new(),
@@ -83,6 +99,11 @@ impl Model {
     }
     pub fn check_company(mut self) -> Model {
         self.check_company = true;
+        self
+    }
+    /// The model's multi-company rule, when it is not `company_id in company_ids`.
+    pub fn company_rule(mut self, rule: CompanyRule) -> Model {
+        self.company_rule = rule;
         self
     }
     pub fn field(mut self, field: Field) -> Model {

@@ -1,12 +1,13 @@
 //! `payment.provider`: payment providers; the Stripe one holds the secret key POS uses.
-//! The key fields are restricted to `base.group_system`: POS code reads them with
-//! elevated rights, never on behalf of the caller.
+//! Only `base.group_system` may read it, and the secret fields are theirs alone: POS
+//! code reads the key with elevated rights, never on behalf of the caller.
 use crate::prelude::*;
 
 pub fn model() -> Model {
     Model::new("payment.provider", "Payment Provider")
         .order("sequence, name")
         .check_company()
+        .company_rule(CompanyRule::ParentOf)
         .field(Field::char("name", "Name").required())
         .field(Field::integer("sequence", "Sequence").default(DefaultValue::Int(10)).help("Define the display order"))
         .field(
@@ -30,14 +31,12 @@ pub fn model() -> Model {
         )
         .field(
             Field::char("stripe_publishable_key", "Publishable Key")
-                .groups("base.group_system")
                 .help("The key solely used to identify the account with Stripe"),
         )
         .field(Field::char("stripe_secret_key", "Secret Key").groups("base.group_system"))
         .field(Field::char("stripe_webhook_secret", "Webhook Signing Secret").groups("base.group_system").help(
             "If a webhook is enabled on your Stripe account, this signing secret must be set to authenticate the messages sent from Stripe to Odoo.",
         ))
-        .access(Some("base.group_user"), "r")
         .access(Some("base.group_system"), "rwcu")
         .with_magic_fields()
 }

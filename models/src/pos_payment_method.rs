@@ -1,8 +1,8 @@
 //! `pos.payment.method`: how a POS takes money, including through a Stripe terminal.
 //!
 //! Stripe adds the `stripe` value of `use_payment_terminal` (offered only while the
-//! Stripe terminal is enabled in the settings) and `stripe_serial_number`, unique across
-//! every payment method of every company.
+//! Stripe terminal is enabled in the settings) and `stripe_serial_number`, which no other
+//! payment method the user can see may carry.
 use crate::prelude::*;
 
 /// Values of `use_payment_terminal`; `stripe` is offered only while
@@ -18,7 +18,7 @@ pub fn model() -> Model {
                 .required()
                 .help("Defines the name of the payment method that will be displayed in the Point of Sale when the payments are selected."),
         )
-        .field(Field::integer("sequence", "Sequence").default(DefaultValue::Int(1)))
+        .field(Field::integer("sequence", "Sequence").no_copy())
         .field(
             Field::many2one("outstanding_account_id", "Outstanding Account", "account.account")
                 .ondelete(OnDelete::Restrict)
@@ -58,12 +58,12 @@ pub fn model() -> Model {
         ))
         .field(
             Field::many2one("company_id", "Company", "res.company")
-                .required()
                 .default(DefaultValue::CurrentCompany)
                 .index(),
         )
         .field(
             Field::selection("use_payment_terminal", "Use a Payment Terminal", PAYMENT_TERMINALS)
+                .dynamic_selection()
                 .help("Record payments with a terminal on this journal."),
         )
         .field(Field::boolean("hide_use_payment_terminal", "Hide Use Payment Terminal").computed(false))
@@ -78,13 +78,20 @@ pub fn model() -> Model {
                 "Integration",
                 &[("none", "None required"), ("terminal", "Terminal"), ("qr_code", "Bank App (QR Code)")],
             )
+            .dynamic_selection()
             .required()
             .default(DefaultValue::Str("none")),
         )
         // Odoo: fields.Image (binary, max 50x50).
         .field(Field::text("image", "Image"))
-        // Odoo: computed (a QR code without amount for `qr_code` methods), not stored.
-        .field(Field::char("default_qr", "Default Qr").not_stored())
+        .field(Field::char("default_qr", "Default Qr").computed(false))
+        .field(
+            Field::selection("qr_code_method", "QR Code Format", &[])
+                .dynamic_selection()
+                .no_copy()
+                .help("Type of QR-code to be generated for this payment method."),
+        )
+        .field(Field::boolean("hide_qr_code_method", "Hide Qr Code Method").computed(false))
         .field(Field::boolean("is_online_payment", "Online Payment").default(DefaultValue::Bool(false)))
         .field(
             Field::char("stripe_serial_number", "Stripe Serial Number")

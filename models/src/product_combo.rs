@@ -6,6 +6,7 @@ pub fn model() -> Model {
     Model::new("product.combo", "Product Combo")
         .order("sequence, id")
         .check_company()
+        .company_rule(CompanyRule::SharedOrParentOf)
         .field(Field::char("name", "Name").required())
         .field(Field::integer("sequence", "Sequence").default(DefaultValue::Int(10)).no_copy())
         .field(Field::many2one("company_id", "Company", "res.company").index())

@@ -5,6 +5,7 @@ pub fn model() -> Model {
     Model::new("product.combo.item", "Product Combo Item")
         .order("id")
         .check_company()
+        .company_rule(CompanyRule::SharedOrParentOf)
         // Odoo: related combo_id.company_id, stored.
         .field(Field::many2one("company_id", "Company", "res.company"))
         .field(

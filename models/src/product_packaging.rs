@@ -6,6 +6,7 @@ pub fn model() -> Model {
     Model::new("product.packaging", "Product Packaging")
         .order("product_id, sequence, id")
         .check_company()
+        .company_rule(CompanyRule::SharedOrParentOf)
         .field(
             Field::char("name", "Product Packaging")
                 .required(),

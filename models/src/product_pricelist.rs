@@ -6,6 +6,7 @@ pub fn model() -> Model {
     Model::new("product.pricelist", "Pricelist")
         .order("sequence asc, id asc")
         .check_company()
+        .company_rule(CompanyRule::SharedOrParentOf)
         .field(Field::char("name", "Pricelist Name").required())
         .field(
             Field::boolean("active", "Active")

@@ -6,6 +6,7 @@ pub fn model() -> Model {
     Model::new("product.pricelist.item", "Pricelist Rule")
         .order("applied_on, min_quantity desc, categ_id desc, id desc")
         .check_company()
+        .company_rule(CompanyRule::SharedOrParentOf)
         .field(
             Field::many2one("pricelist_id", "Pricelist", "product.pricelist")
                 .required()

@@ -24,6 +24,7 @@ pub fn model() -> Model {
     Model::new("product.template", "Product")
         .order("is_favorite desc, name")
         .check_company()
+        .company_rule(CompanyRule::SharedOrParentOf)
         .field(Field::char("name", "Name").required().index())
         .field(
             Field::integer("sequence", "Sequence")

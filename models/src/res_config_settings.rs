@@ -31,7 +31,6 @@ pub fn model() -> Model {
             .related("pos_config_id.payment_method_ids"),
         )
         .field(Field::boolean("pos_set_tip_after_payment", "Set Tip After Payment").related("pos_config_id.set_tip_after_payment"))
-        .access(Some("point_of_sale.group_pos_manager"), "rwc")
-        .access(Some("base.group_system"), "rwcu")
+        .access(Some("base.group_system"), "rwc")
         .with_magic_fields()
 }

@@ -8,6 +8,7 @@ pub fn model() -> Model {
     Model::new("res.partner", "Contact")
         .order("name, id desc")
         .check_company()
+        .company_rule(CompanyRule::SharedOrParentOf)
         .field(Field::char("name", "Name").index())
         .field(Field::boolean("active", "Active").default(DefaultValue::Bool(true)))
         .field(Field::boolean("is_company", "Is a Company").default(DefaultValue::Bool(false)))

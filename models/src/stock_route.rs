@@ -6,6 +6,7 @@ pub fn model() -> Model {
     Model::new("stock.route", "Inventory Routes")
         .order("sequence")
         .check_company()
+        .company_rule(CompanyRule::SharedOrParentOf)
         .field(Field::char("name", "Route").required())
         .field(Field::boolean("active", "Active").default(DefaultValue::Bool(true)))
         .field(Field::integer("sequence", "Sequence").default(DefaultValue::Int(0)))

@@ -1,10 +1,11 @@
-//! `account.journal`: a journal used by a payment method keeps its type.
+//! `account.journal`: a journal used by a payment method keeps its type; copies are
+//! named "<name> (copy)".
 
 use async_trait::async_trait;
 use serde_json::{json, Map, Value};
 
 use crate::errors::{OdooError, OdooResult};
-use crate::orm::behaviour::Behaviour;
+use crate::orm::behaviour::{name_copies, Behaviour, Check};
 use crate::orm::domain::{Domain, Op};
 use crate::orm::Env;
 
@@ -16,53 +17,41 @@ impl Behaviour for AccountJournal {
         "account.journal"
     }
 
-    fn copy_renames(&self) -> bool {
-        true
+    fn checks(&self) -> Vec<Check> {
+        vec![Check {
+            fields: &["type"],
+            run: |env, ids| Box::pin(check_type(env, ids)),
+        }]
     }
 
-    async fn before_write(
+    async fn copy_data(
         &self,
-        env: &Env<'_>,
-        ids: &[i64],
-        vals: &mut Map<String, Value>,
+        _env: &Env<'_>,
+        _ids: &[i64],
+        default: &Map<String, Value>,
+        vals_list: &mut [Map<String, Value>],
     ) -> OdooResult<()> {
-        check_type_change(env, ids, vals).await
+        name_copies(default, vals_list);
+        Ok(())
     }
 }
 
-async fn check_type_change(
-    env: &Env<'_>,
-    ids: &[i64],
-    vals: &Map<String, Value>,
-) -> OdooResult<()> {
-    let Some(new_type) = vals.get("type") else {
-        return Ok(());
-    };
-    let current = env
-        .sudo()
-        .values_of("account.journal", ids, &["type"])
-        .await?;
-    let changing: Vec<i64> = current
-        .iter()
-        .filter(|(_, r)| r.get("type") != Some(new_type))
-        .map(|(id, _)| *id)
-        .collect();
-    if changing.is_empty() {
-        return Ok(());
-    }
+/// `point_of_sale`'s `_check_type`, an `@api.constrains('type')`: it runs whenever
+/// `type` is written (the same value included) and refuses while an active payment
+/// method of any company uses the journal.
+async fn check_type(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
     let used = env
         .sudo()
-        .with_context("active_test", json!(false))
         .search(
             "pos.payment.method",
-            Domain::leaf("journal_id", Op::In, json!(changing)),
+            Domain::leaf("journal_id", Op::In, json!(ids)),
             0,
             Some(1),
             None,
         )
         .await?;
     if !used.is_empty() {
-        return Err(OdooError::UserError(
+        return Err(OdooError::ValidationError(
             "This journal is associated with a payment method. You cannot modify its type".into(),
         ));
     }

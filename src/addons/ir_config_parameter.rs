@@ -1,5 +1,6 @@
 //! `ir.config_parameter`: system parameters by key (`get_param`, `set_param`).
 
+use sea_orm::sea_query::{Alias, Expr, Query};
 use serde_json::{json, Map};
 
 use crate::errors::OdooResult;
@@ -49,4 +50,17 @@ pub async fn set_param(env: &Env<'_>, key: &str, value: &str) -> OdooResult<()> 
         sudo.write("ir.config_parameter", &ids, vals).await?;
     }
     Ok(())
+}
+
+/// Sets `key` to `new` only if it still holds `old`; whether it did. Two transactions
+/// racing for the same value cannot both succeed: the second one's update waits for the
+/// first to commit, then finds the value changed.
+pub async fn compare_and_set(env: &Env<'_>, key: &str, old: &str, new: &str) -> OdooResult<bool> {
+    let q = Query::update()
+        .table(Alias::new("ir_config_parameter"))
+        .value(Alias::new("value"), new)
+        .and_where(Expr::col(Alias::new("key")).eq(key))
+        .and_where(Expr::col(Alias::new("value")).eq(old))
+        .to_owned();
+    Ok(env.execute(env.backend.build(&q)).await? == 1)
 }

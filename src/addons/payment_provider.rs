@@ -1,29 +1,21 @@
-//! `payment.provider`: Stripe keys are stored trimmed and must look like Stripe keys;
-//! `stripe_verify_keys` asks Stripe whether the secret key works.
+//! `payment.provider`: keys are stored as sent (Odoo checks none of them; the Stripe
+//! calls use the key trimmed); `stripe_verify_keys` asks Stripe whether the secret key
+//! works, and says so when it does not even look like a Stripe key.
 
-use async_trait::async_trait;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::stripe_call::{stripe_error, StripeCall};
-use crate::errors::{OdooError, OdooResult};
-use crate::orm::behaviour::{Args, Behaviour, Check, Method, MethodKind, Outcome};
+use crate::errors::OdooResult;
+use crate::orm::behaviour::{Args, Behaviour, Method, MethodKind, Outcome};
 use crate::orm::{Env, Operation};
 use crate::stripe::secret::{check_format, KeyUse};
 use crate::stripe::{SecretKey, StripeError, StripeRequest};
 
 pub struct PaymentProvider;
 
-#[async_trait]
 impl Behaviour for PaymentProvider {
     fn model(&self) -> &'static str {
         "payment.provider"
-    }
-
-    fn checks(&self) -> Vec<Check> {
-        vec![Check {
-            fields: &["stripe_secret_key", "stripe_publishable_key"],
-            run: |env, ids| Box::pin(check_key_formats(env, ids)),
-        }]
     }
 
     fn methods(&self) -> Vec<Method> {
@@ -35,71 +27,6 @@ impl Behaviour for PaymentProvider {
             run: |env, args| Box::pin(stripe_verify_keys(env, args)),
         }]
     }
-
-    async fn before_create(&self, _env: &Env<'_>, vals: &mut Map<String, Value>) -> OdooResult<()> {
-        trim_keys(vals);
-        Ok(())
-    }
-
-    async fn before_write(
-        &self,
-        _env: &Env<'_>,
-        _ids: &[i64],
-        vals: &mut Map<String, Value>,
-    ) -> OdooResult<()> {
-        trim_keys(vals);
-        Ok(())
-    }
-}
-
-/// Keys pasted from Stripe's dashboard often carry stray spaces or a newline: they are
-/// stored trimmed, so the format check and every Stripe call see the key itself.
-fn trim_keys(vals: &mut Map<String, Value>) {
-    for field in [
-        "stripe_secret_key",
-        "stripe_publishable_key",
-        "stripe_webhook_secret",
-    ] {
-        if let Some(Value::String(key)) = vals.get(field) {
-            let trimmed = key.trim().to_string();
-            vals.insert(
-                field.into(),
-                if trimmed.is_empty() {
-                    Value::Bool(false)
-                } else {
-                    Value::String(trimmed)
-                },
-            );
-        }
-    }
-}
-
-async fn check_key_formats(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
-    let rows = env
-        .sudo()
-        .values_of(
-            "payment.provider",
-            ids,
-            &["stripe_secret_key", "stripe_publishable_key"],
-        )
-        .await?;
-    for r in rows.values() {
-        if let Some(k) = r.get("stripe_secret_key").and_then(Value::as_str) {
-            if !check_format(k, KeyUse::Secret) {
-                return Err(OdooError::ValidationError(
-                    "The Stripe secret key must start with sk_test_, sk_live_, rk_test_ or rk_live_.".into(),
-                ));
-            }
-        }
-        if let Some(k) = r.get("stripe_publishable_key").and_then(Value::as_str) {
-            if !check_format(k, KeyUse::Publishable) {
-                return Err(OdooError::ValidationError(
-                    "The Stripe publishable key must start with pk_test_ or pk_live_.".into(),
-                ));
-            }
-        }
-    }
-    Ok(())
 }
 
 /// `{valid, mode, account_id, account_name, message}` for the provider's secret key.
@@ -114,9 +41,14 @@ async fn stripe_verify_keys(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
         .sudo()
         .value_of("payment.provider", id, "stripe_secret_key")
         .await?;
-    let Some(key) = key.as_str().filter(|k| !k.is_empty()).map(SecretKey::new) else {
+    let Some(key) = key.as_str().map(str::trim).filter(|k| !k.is_empty()) else {
         return Ok(json!({"valid": false, "mode": false, "account_name": false, "message": "No secret key is set."}).into());
     };
+    if !check_format(key, KeyUse::Secret) {
+        return Ok(json!({"valid": false, "mode": false, "account_name": false,
+            "message": "The secret key is malformed: a Stripe secret key starts with sk_test_, sk_live_, rk_test_ or rk_live_."}).into());
+    }
+    let key = SecretKey::new(key);
     let mode = if key.kind().is_live() { "live" } else { "test" };
     let answer = Box::new(move |result: Result<Value, StripeError>| match result {
         Ok(account) => {

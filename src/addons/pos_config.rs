@@ -1,9 +1,11 @@
-//! `pos.config`: currency, current session, default payment methods and the rule
-//! that a POS only offers its own company's payment methods.
+//! `pos.config`: currency, current session, default payment methods, the rule that a
+//! POS only offers its own company's payment methods, and the fields an open session
+//! freezes.
 
 use std::collections::HashMap;
 
-use serde_json::{json, Value};
+use async_trait::async_trait;
+use serde_json::{json, Map, Value};
 
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::behaviour::{Behaviour, Check, Compute, DefaultHook};
@@ -12,6 +14,21 @@ use crate::orm::Env;
 
 pub struct PosConfig;
 
+/// Odoo 18's `_get_forbidden_change_fields` (`iface_tipproduc` sic: the tip product
+/// switch is not frozen), the fields an open session freezes.
+const FORBIDDEN_WHILE_OPEN: &[&str] = &[
+    "module_pos_hr",
+    "module_pos_restaurant",
+    "available_pricelist_ids",
+    "limit_categories",
+    "iface_available_categ_ids",
+    "use_pricelist",
+    "module_pos_discount",
+    "payment_method_ids",
+    "iface_tipproduc",
+];
+
+#[async_trait]
 impl Behaviour for PosConfig {
     fn model(&self) -> &'static str {
         "pos.config"
@@ -35,10 +52,16 @@ impl Behaviour for PosConfig {
     }
 
     fn defaults(&self) -> Vec<DefaultHook> {
-        vec![DefaultHook {
-            field: "payment_method_ids",
-            run: |env| Box::pin(default_payment_methods(env)),
-        }]
+        vec![
+            DefaultHook {
+                field: "payment_method_ids",
+                run: |env| Box::pin(default_payment_methods(env)),
+            },
+            DefaultHook {
+                field: "uuid",
+                run: |_| Box::pin(async { Ok(json!(uuid::Uuid::new_v4().to_string())) }),
+            },
+        ]
     }
 
     fn checks(&self) -> Vec<Check> {
@@ -48,9 +71,62 @@ impl Behaviour for PosConfig {
         }]
     }
 
-    fn copy_renames(&self) -> bool {
-        true
+    /// Odoo's `create` names the config's order sequences after `vals['name']`, so a
+    /// config without one is Python's `KeyError`.
+    async fn prepare_create(&self, env: &Env<'_>, vals: &mut Map<String, Value>) -> OdooResult<()> {
+        check_header_footer(env, vals)?;
+        if !vals.contains_key("name") {
+            return Err(OdooError::KeyError("'name'".into()));
+        }
+        Ok(())
     }
+
+    async fn before_write(
+        &self,
+        env: &Env<'_>,
+        ids: &[i64],
+        vals: &mut Map<String, Value>,
+    ) -> OdooResult<()> {
+        check_header_footer(env, vals)?;
+        let model = env.model("pos.config")?;
+        let frozen: Vec<&str> = FORBIDDEN_WHILE_OPEN
+            .iter()
+            .filter(|k| vals.contains_key(**k))
+            .filter_map(|k| model.get_field(k).map(|f| f.string))
+            .collect();
+        if frozen.is_empty() {
+            return Ok(());
+        }
+        let open = Domain::leaf("config_id", Op::In, json!(ids)).and(Domain::leaf(
+            "state",
+            Op::Ne,
+            json!("closed"),
+        ));
+        if env.search_count("pos.session", open, Some(1)).await? > 0 {
+            return Err(OdooError::UserError(format!(
+                "Unable to modify this PoS Configuration because you can't modify {} while a session is open.",
+                frozen.join(", ")
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Odoo's `_check_header_footer`: only an administrator (`env.is_admin()`: the
+/// superuser or `base.group_erp_manager`) may send the receipt's header and footer
+/// fields, whatever their values (so a copy, which carries them, too).
+fn check_header_footer(env: &Env<'_>, vals: &Map<String, Value>) -> OdooResult<()> {
+    let admin = env.su || env.user.has_group("base.group_erp_manager");
+    if !admin
+        && ["is_header_or_footer", "receipt_header", "receipt_footer"]
+            .iter()
+            .any(|k| vals.contains_key(*k))
+    {
+        return Err(OdooError::AccessError(
+            "Only administrators can edit receipt headers and footers".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// The journal's currency, else the company's.
@@ -100,19 +176,54 @@ async fn compute_current_session(
     Ok(out)
 }
 
-/// The current company's payment methods that do not identify customers.
+/// Odoo 18's `_default_payment_methods`: the current company's methods that do not
+/// identify customers, in its currency, without cash ones, plus one cash method no POS
+/// uses yet. Searched with the caller's rights.
 async fn default_payment_methods(env: &Env<'_>) -> OdooResult<Value> {
     let company = env.company_id()?;
-    let d = Domain::leaf("split_transactions", Op::Eq, json!(false)).and(Domain::leaf(
-        "company_id",
-        Op::Eq,
-        json!(company),
-    ));
-    Ok(json!(
-        env.sudo()
-            .search("pos.payment.method", d, 0, None, None)
-            .await?
-    ))
+    let currency = env
+        .sudo()
+        .value_of("res.company", company, "currency_id")
+        .await?;
+    let base = json!([
+        "|",
+        ["company_id", "=", false],
+        ["company_id", "parent_of", [company]],
+        ["split_transactions", "=", false],
+        "|",
+        "|",
+        ["journal_id", "=", false],
+        ["journal_id.currency_id", "=", false],
+        ["journal_id.currency_id", "=", currency],
+    ]);
+    let with = |extra: Value| -> OdooResult<Domain> {
+        let mut items = base.as_array().cloned().unwrap_or_default();
+        items.extend(extra.as_array().cloned().unwrap_or_default());
+        Domain::parse(&Value::Array(items))
+    };
+    let mut ids = env
+        .search(
+            "pos.payment.method",
+            with(json!([["is_cash_count", "=", false]]))?,
+            0,
+            None,
+            None,
+        )
+        .await?;
+    ids.extend(
+        env.search(
+            "pos.payment.method",
+            with(json!([
+                ["is_cash_count", "=", true],
+                ["config_ids", "=", false]
+            ]))?,
+            0,
+            Some(1),
+            None,
+        )
+        .await?,
+    );
+    Ok(json!(ids))
 }
 
 async fn check_company_payment_methods(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {

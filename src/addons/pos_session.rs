@@ -1,18 +1,28 @@
-//! `pos.session`: a session belongs to its POS's company.
+//! `pos.session`: a cashier's shift on a POS. Named `<POS>/<5 digits>` at creation and
+//! `POS/<5 digits>` (the `pos.session` sequence) once opened; one open session per POS;
+//! it belongs to its POS's company.
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use async_trait::async_trait;
+use serde_json::{json, Map, Value};
 
-use crate::errors::OdooResult;
-use crate::orm::behaviour::{Behaviour, Compute};
+use super::ir_config_parameter::{get_param, set_param};
+use crate::errors::{OdooError, OdooResult};
+use crate::orm::behaviour::{Args, Behaviour, Check, Compute, Method, MethodKind, Outcome};
+use crate::orm::behaviour::{Param, ParamKind};
+use crate::orm::domain::{Domain, Op};
+use crate::orm::values::{python_str_repr, DATETIME_FORMAT};
 use crate::orm::Env;
 
 pub struct PosSession;
 
+const MODEL: &str = "pos.session";
+
+#[async_trait]
 impl Behaviour for PosSession {
     fn model(&self) -> &'static str {
-        "pos.session"
+        MODEL
     }
 
     fn computes(&self) -> Vec<Compute> {
@@ -21,11 +31,75 @@ impl Behaviour for PosSession {
             run: |env, ids| Box::pin(compute_session_company(env, ids)),
         }]
     }
+
+    fn checks(&self) -> Vec<Check> {
+        vec![Check {
+            fields: &["config_id"],
+            run: |env, ids| Box::pin(check_one_open_session(env, ids)),
+        }]
+    }
+
+    fn methods(&self) -> Vec<Method> {
+        vec![Method {
+            name: "set_opening_control",
+            kind: MethodKind::Record,
+            params: vec![
+                Param::required("cashbox_value", ParamKind::Amount),
+                Param::required("notes", ParamKind::Any),
+            ],
+            readonly: false,
+            run: |env, args| Box::pin(set_opening_control(env, args)),
+        }]
+    }
+
+    /// Odoo 18's `create`: the POS is required, and the session is named after it, its
+    /// number one more than the last session whose name starts alike (from 0).
+    async fn prepare_create(&self, env: &Env<'_>, vals: &mut Map<String, Value>) -> OdooResult<()> {
+        let config = vals
+            .get("config_id")
+            .filter(|v| !matches!(v, Value::Null | Value::Bool(false)))
+            .or_else(|| env.context.get("default_config_id"))
+            .and_then(Value::as_i64)
+            .ok_or_else(|| {
+                OdooError::UserError("You should assign a Point of Sale to your session.".into())
+            })?;
+        let config_name = env.sudo().value_of("pos.config", config, "name").await?;
+        let prefix = format!("{}/", config_name.as_str().unwrap_or("False"));
+        let sudo = env.sudo().with_context("active_test", json!(false));
+        let last = sudo
+            .search(
+                MODEL,
+                Domain::leaf("name", Op::ILike, json!(prefix)),
+                0,
+                Some(1),
+                Some("name desc"),
+            )
+            .await?;
+        let mut counter = 0;
+        if let Some(last) = last.first() {
+            let name = sudo.value_of(MODEL, *last, "name").await?;
+            let tail = name
+                .as_str()
+                .unwrap_or_default()
+                .rsplit('/')
+                .next()
+                .unwrap_or_default();
+            counter = tail.trim().parse::<i64>().map_err(|_| {
+                OdooError::ValueError(format!(
+                    "invalid literal for int() with base 10: {}",
+                    python_str_repr(tail)
+                ))
+            })? + 1;
+        }
+        vals.insert("config_id".into(), json!(config));
+        vals.insert("name".into(), json!(format!("{prefix}{counter:05}")));
+        Ok(())
+    }
 }
 
 async fn compute_session_company(env: &Env<'_>, ids: &[i64]) -> OdooResult<HashMap<i64, Value>> {
     let sudo = env.sudo();
-    let rows = sudo.values_of("pos.session", ids, &["config_id"]).await?;
+    let rows = sudo.values_of(MODEL, ids, &["config_id"]).await?;
     let mut out = HashMap::new();
     for (id, r) in rows {
         let v = match r.get("config_id").and_then(Value::as_i64) {
@@ -35,4 +109,99 @@ async fn compute_session_company(env: &Env<'_>, ids: &[i64]) -> OdooResult<HashM
         out.insert(id, v);
     }
     Ok(out)
+}
+
+/// Odoo's `_check_pos_config`: a POS has at most one session that is not closed.
+async fn check_one_open_session(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
+    let sudo = env.sudo();
+    let rows = sudo.values_of(MODEL, ids, &["config_id"]).await?;
+    for r in rows.values() {
+        let Some(config) = r.get("config_id").and_then(Value::as_i64) else {
+            continue;
+        };
+        let open = Domain::leaf("state", Op::Ne, json!("closed")).and(Domain::leaf(
+            "config_id",
+            Op::Eq,
+            json!(config),
+        ));
+        if sudo.search_count(MODEL, open, None).await? > 1 {
+            return Err(OdooError::ValidationError(
+                "Another session is already opened for this point of sale.".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `set_opening_control(cashbox_value, notes)`: the opening popup of the POS client.
+/// A session in `opening_control` opens now, takes its name from the `pos.session`
+/// sequence and, when its POS counts cash, the counted opening balance. Answers `None`.
+async fn set_opening_control(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
+    let id = super::single_id(MODEL, &args.ids)?;
+    let session = env
+        .read(
+            MODEL,
+            &[id],
+            Some(&["state".to_string(), "config_id".to_string()]),
+            false,
+        )
+        .await?;
+    let Some(session) = session.first() else {
+        return Err(super::missing_error(env, MODEL, &[id]));
+    };
+    if session.get("state") != Some(&json!("opening_control")) {
+        return Ok(Value::Null.into());
+    }
+    let mut vals = Map::new();
+    vals.insert("state".into(), json!("opened"));
+    let now = chrono::Utc::now().naive_utc().format(DATETIME_FORMAT);
+    vals.insert("start_at".into(), json!(now.to_string()));
+    vals.insert("name".into(), json!(next_session_number(env).await?));
+    let config = session.get("config_id").and_then(Value::as_i64);
+    if let Some(config) = config {
+        let cash = Domain::leaf("config_ids", Op::In, json!([config])).and(Domain::leaf(
+            "is_cash_count",
+            Op::Eq,
+            json!(true),
+        ));
+        let counts_cash = env
+            .sudo()
+            .search_count("pos.payment.method", cash, Some(1))
+            .await?
+            > 0;
+        if counts_cash {
+            let value = args.amount(0).unwrap_or_default();
+            vals.insert(
+                "cash_register_balance_start".into(),
+                crate::orm::values::decimal_to_json(value),
+            );
+        }
+    }
+    env.write(MODEL, &[id], vals).await?;
+    Ok(Value::Null.into())
+}
+
+/// The next name of Odoo's `pos.session` sequence (`POS/` and 5 digits, from 1). The
+/// counter is a system parameter, taken by compare-and-set so two sessions opening at
+/// once never share a number.
+async fn next_session_number(env: &Env<'_>) -> OdooResult<String> {
+    const KEY: &str = "point_of_sale.pos_session_sequence_next";
+    for _ in 0..10 {
+        let current = get_param(env, KEY).await?;
+        let next: i64 = current.as_deref().and_then(|v| v.parse().ok()).unwrap_or(1);
+        let updated = match &current {
+            None => {
+                set_param(env, KEY, &(next + 1).to_string()).await?;
+                true
+            }
+            Some(old) => {
+                super::ir_config_parameter::compare_and_set(env, KEY, old, &(next + 1).to_string())
+                    .await?
+            }
+        };
+        if updated {
+            return Ok(format!("POS/{next:05}"));
+        }
+    }
+    Err(OdooError::internal("the pos.session sequence is too busy"))
 }

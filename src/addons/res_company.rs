@@ -1,10 +1,10 @@
 //! `res.company`: a new company is given to its creator, as Odoo's `create` does.
 
 use async_trait::async_trait;
-use serde_json::{json, Map};
+use serde_json::{json, Map, Value};
 
 use crate::errors::OdooResult;
-use crate::orm::behaviour::Behaviour;
+use crate::orm::behaviour::{name_copies, Behaviour};
 use crate::orm::{Env, SUPERUSER_ID};
 
 pub struct ResCompany;
@@ -15,8 +15,15 @@ impl Behaviour for ResCompany {
         "res.company"
     }
 
-    fn copy_renames(&self) -> bool {
-        true
+    async fn copy_data(
+        &self,
+        _env: &Env<'_>,
+        _ids: &[i64],
+        default: &Map<String, Value>,
+        vals_list: &mut [Map<String, Value>],
+    ) -> OdooResult<()> {
+        name_copies(default, vals_list);
+        Ok(())
     }
 
     /// The creating user and the superuser are given access to the new company, so it

@@ -96,7 +96,14 @@ async fn default_pos_config(env: &Env<'_>) -> OdooResult<Value> {
         .unwrap_or(Value::Bool(false)))
 }
 
+/// Odoo's `execute` first of all: `if not self.env.is_admin()` (the superuser or an
+/// Access Rights administrator, `base.group_erp_manager`).
 async fn execute(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
+    if !env.su && !env.user.has_group("base.group_erp_manager") {
+        return Err(OdooError::AccessError(
+            "Only administrators can change the settings".into(),
+        ));
+    }
     apply(env, &args.ids).await.map(Outcome::from)
 }
 
@@ -118,7 +125,7 @@ async fn get_values(env: &Env<'_>) -> OdooResult<Outcome> {
     Ok(Value::Object(out).into())
 }
 
-/// Applies the wizard's values: the Stripe terminal switch (administrators only).
+/// Applies the wizard's values: the Stripe terminal switch.
 async fn apply(env: &Env<'_>, ids: &[i64]) -> OdooResult<Value> {
     let id = *ids
         .first()
@@ -130,11 +137,6 @@ async fn apply(env: &Env<'_>, ids: &[i64]) -> OdooResult<Value> {
         .unwrap_or(false);
     let current = super::pos_payment_method::stripe_terminal_enabled(env).await?;
     if wanted != current {
-        if !env.su && !env.user.has_group("base.group_system") {
-            return Err(OdooError::AccessError(
-                "Only administrators can change the settings".into(),
-            ));
-        }
         set_param(
             env,
             STRIPE_ENABLED_PARAM,

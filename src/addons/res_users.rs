@@ -154,8 +154,23 @@ async fn context_get(env: &Env<'_>) -> OdooResult<Outcome> {
     .into())
 }
 
+/// Odoo 18's `has_group`: whether the user the record is (not the caller) belongs to
+/// the group, implied groups included. Only internal users may ask about someone else;
+/// `base.group_no_one` answers true only in debug mode, which no session here has.
 async fn has_group(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
-    Ok(json!(env.user.has_group(args.str(0).unwrap_or_default())).into())
+    let uid = super::single_id("res.users", &args.ids)?;
+    if !(env.su || uid == env.uid() || env.user.has_group("base.group_user")) {
+        return Err(OdooError::AccessError(
+            "You can ony call user.has_group() with your current user.".into(),
+        ));
+    }
+    let group = args.string(0);
+    let member = if uid == env.uid() {
+        env.user.has_group(&group)
+    } else {
+        users::group_xmlids(env, uid).await?.contains(&group)
+    };
+    Ok(json!(member && group != "base.group_no_one").into())
 }
 
 /// `change_password(old_passwd, new_passwd)`: the caller changes their own password,

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use serde_json::{json, Value};
 
 use crate::errors::{OdooError, OdooResult};
-use crate::orm::behaviour::{AfterCommit, Outcome};
+use crate::orm::behaviour::{AfterCommit, Outcome, Settled};
 use crate::orm::domain::{Domain, Op};
 use crate::orm::Env;
 use crate::stripe::{SecretKey, StripeClient, StripeError, StripeRequest};
@@ -65,16 +65,60 @@ impl StripeCall {
 
 #[async_trait]
 impl AfterCommit for StripeCall {
-    async fn run(self: Box<Self>) -> OdooResult<Value> {
+    async fn run(self: Box<Self>) -> OdooResult<Settled> {
         let StripeCall {
             client,
             key,
             request,
             answer,
         } = *self;
-        answer(client.send(&key, &request).await)
+        answer(client.send(&key, &request).await).map(Settled::Value)
     }
 }
+
+/// Stripe's answer as the recorded Odoo 18 returns it from `stripe_connection_token`
+/// and `stripe_payment_intent` (`resp.json()`, whatever the status): an API error is
+/// `{"error": {...}}` in the result, which the POS client shows the cashier; only no
+/// answer at all is the `UserError`.
+pub fn in_band(result: Result<Value, StripeError>) -> OdooResult<Value> {
+    match result {
+        Ok(v) | Err(StripeError::Api { body: v, .. }) => Ok(v),
+        Err(e) => {
+            tracing::warn!(error = %e, "Stripe request failed");
+            Err(OdooError::UserError(TRANSPORT_ERROR.into()))
+        }
+    }
+}
+
+/// Stripe's answer as `payment_stripe`'s `_stripe_make_request` gives it to
+/// `stripe_capture_payment`: a 4xx carrying an error is a `ValidationError` quoting
+/// Stripe's message, other answers (5xx included) are returned as they came, and a
+/// failed connection is a `ValidationError`. When the request may have reached Stripe
+/// before the connection dropped, Odoo's "could not establish" would mislead: the
+/// capture may have happened, which `stripe_payment_status` tells.
+pub fn make_request_answer(result: Result<Value, StripeError>) -> OdooResult<Value> {
+    match result {
+        Ok(v) => Ok(v),
+        Err(e @ StripeError::Api { status, .. })
+            if (400..500).contains(&status) && e.error_object().is_some() =>
+        {
+            Err(stripe_error(e))
+        }
+        Err(StripeError::Api { body, .. }) => Ok(body),
+        Err(StripeError::Transport(e)) => {
+            tracing::warn!(error = %e, "Stripe could not be reached");
+            Err(OdooError::ValidationError(CONNECTION_ERROR.into()))
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "Stripe's answer was lost");
+            Err(OdooError::ValidationError(OUTCOME_UNKNOWN.into()))
+        }
+    }
+}
+
+const CONNECTION_ERROR: &str = "Stripe: Could not establish the connection to the API.";
+/// Ours (Odoo has no text for it), in the style of `_stripe_make_request`'s.
+pub const OUTCOME_UNKNOWN: &str = "Stripe: The connection was lost before Stripe answered; the capture may have been performed. Check it with stripe_payment_status before trying again.";
 
 /// A Stripe failure as Odoo 18 reports it: an API error is a `ValidationError`
 /// carrying Stripe's message; a transport failure a `UserError`.
@@ -103,18 +147,17 @@ async fn company_name(env: &Env<'_>, company: i64) -> OdooResult<String> {
         .to_string())
 }
 
-/// The id of `payment.provider` with code `stripe` of `company` (limit 1), found as
-/// superuser; Odoo's `UserError` when there is none.
+/// The id of `payment.provider` with code `stripe` of `company` (limit 1), searched
+/// with `env`'s rights (Odoo's `_get_stripe_payment_provider`: the payment calls
+/// search as superuser, the key button as the caller); Odoo's `UserError` when there
+/// is none.
 pub async fn provider_id(env: &Env<'_>, company: i64) -> OdooResult<i64> {
     let d = Domain::leaf("code", Op::Eq, json!("stripe")).and(Domain::leaf(
         "company_id",
         Op::Eq,
         json!(company),
     ));
-    let ids = env
-        .sudo()
-        .search("payment.provider", d, 0, Some(1), None)
-        .await?;
+    let ids = env.search("payment.provider", d, 0, Some(1), None).await?;
     match ids.first() {
         Some(id) => Ok(*id),
         None => Err(OdooError::UserError(format!(
@@ -126,7 +169,7 @@ pub async fn provider_id(env: &Env<'_>, company: i64) -> OdooResult<i64> {
 
 /// The secret key of `company`'s Stripe provider, read as superuser.
 pub async fn provider_key(env: &Env<'_>, company: i64) -> OdooResult<SecretKey> {
-    let id = provider_id(env, company).await?;
+    let id = provider_id(&env.sudo(), company).await?;
     let key = env
         .sudo()
         .value_of("payment.provider", id, "stripe_secret_key")

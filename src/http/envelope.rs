@@ -32,6 +32,10 @@ pub fn traceback(err: &OdooError) -> String {
 }
 
 /// The error envelope for `err`. `generic_code` is 200 (Odoo ≤ 18) or 0 (19).
+///
+/// werkzeug's `NotFound` is raised before Odoo reads the request's id (while it
+/// chooses the route's cursor), so its envelope has a null `id`, and, an HTTP
+/// exception having no arguments, an empty `arguments`.
 pub fn error(
     id: &Value,
     err: &OdooError,
@@ -45,6 +49,10 @@ pub fn error(
     };
     let text = err.client_message();
     let debug = traceback(err);
+    let (id, arguments) = match err {
+        OdooError::NotFound => (&Value::Null, json!([])),
+        _ => (id, json!([text])),
+    };
     json!({
         "jsonrpc": "2.0",
         "id": id,
@@ -55,7 +63,7 @@ pub fn error(
                 "name": err.exception_name(),
                 "debug": debug,
                 "message": text,
-                "arguments": [text],
+                "arguments": arguments,
                 "context": Value::Object(context.clone()),
             }
         }

@@ -216,6 +216,19 @@ async fn handle(services: Arc<Services>, req: HttpRequest) -> Result<HttpRespons
             };
         }
     }
+    // The translations `session_info`'s `cache_hashes` names (none: English only).
+    if parts.method == Method::GET && path.starts_with("/web/webclient/translations/") {
+        let lang = parts
+            .uri
+            .query()
+            .and_then(|q| {
+                form_urlencoded::parse(q.as_bytes())
+                    .find(|(k, _)| k == "lang")
+                    .map(|(_, v)| v.into_owned())
+            })
+            .unwrap_or_else(|| "en_US".to_string());
+        return Ok(Reply::json(&rpc::translations(&lang)).into_response());
+    }
     if let Some(service) = xmlrpc::service_of(&path) {
         return Ok(handle_xmlrpc(&services, parts, body, service)
             .await

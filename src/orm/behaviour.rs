@@ -185,7 +185,23 @@ impl Args {
 /// to Stripe): no transaction, database connection or lock is held while it runs.
 #[async_trait]
 pub trait AfterCommit: Send + fmt::Debug {
-    async fn run(self: Box<Self>) -> OdooResult<Value>;
+    async fn run(self: Box<Self>) -> OdooResult<Settled>;
+}
+
+/// What after-commit work yields: the call's result, or a short follow-up that records
+/// what it learnt (a reader's serial) in a new transaction, as the caller.
+#[derive(Debug)]
+pub enum Settled {
+    Value(Value),
+    InTransaction(Box<dyn FollowUp>),
+}
+
+/// The database part of a call that comes after its after-commit work. It runs in a
+/// transaction of its own with the caller's rights, and may run again when that
+/// transaction fails to serialize: it must be idempotent.
+#[async_trait]
+pub trait FollowUp: Send + Sync + fmt::Debug {
+    async fn run(&self, env: &Env<'_>) -> OdooResult<Value>;
 }
 
 /// What a business method returns: its result, or the work that will produce it once
@@ -227,6 +243,16 @@ pub trait Behaviour: Send + Sync + 'static {
     /// Business methods callable over RPC.
     fn methods(&self) -> Vec<Method> {
         Vec::new()
+    }
+
+    /// Adjusts the values a client sent for a new record, before defaults apply: what
+    /// an Odoo `create` override does before calling `super().create(vals_list)`.
+    async fn prepare_create(
+        &self,
+        _env: &Env<'_>,
+        _vals: &mut Map<String, Value>,
+    ) -> OdooResult<()> {
+        Ok(())
     }
 
     /// Adjusts the values of a record about to be created (defaults already applied).
@@ -287,14 +313,34 @@ pub trait Behaviour: Send + Sync + 'static {
         Ok(declared.to_vec())
     }
 
-    /// Defaults `copy()` adds to the caller's.
-    fn copy_defaults(&self, default: Map<String, Value>) -> Map<String, Value> {
-        default
+    /// Adjusts the values the copies of `ids` are created with (Odoo's `copy_data`):
+    /// one map per id, in order, the caller's `default` already applied.
+    async fn copy_data(
+        &self,
+        _env: &Env<'_>,
+        _ids: &[i64],
+        _default: &Map<String, Value>,
+        _vals_list: &mut [Map<String, Value>],
+    ) -> OdooResult<()> {
+        Ok(())
     }
+}
 
-    /// Whether a copy's name gets Odoo's " (copy)" suffix.
-    fn copy_renames(&self) -> bool {
-        false
+/// `"<name> (copy)"` for each copy, unless the caller's `default` names it: the
+/// `copy_data` of the Odoo models that rename their copies (`res.partner`,
+/// `account.journal`, ...).
+pub fn name_copies(default: &Map<String, Value>, vals_list: &mut [Map<String, Value>]) {
+    if default
+        .get("name")
+        .is_some_and(|n| !matches!(n, Value::Null | Value::Bool(false)))
+    {
+        return;
+    }
+    for vals in vals_list.iter_mut() {
+        if let Some(Value::String(name)) = vals.get("name") {
+            let renamed = format!("{name} (copy)");
+            vals.insert("name".into(), Value::String(renamed));
+        }
     }
 }
 

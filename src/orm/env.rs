@@ -16,9 +16,6 @@ use crate::errors::{OdooError, OdooResult};
 /// `base.user_root`: the superuser, who acts for the system (Odoo's `SUPERUSER_ID`).
 pub const SUPERUSER_ID: i64 = 1;
 
-/// Set in the context of the `create` a `copy()` makes.
-pub const COPY_CONTEXT_KEY: &str = "__ops_copy";
-
 /// Who is calling: loaded once per call.
 #[derive(Clone, Debug)]
 pub struct UserInfo {

@@ -21,6 +21,6 @@ mod unlink_copy;
 mod write;
 mod x2many;
 
-pub use access::group_label;
-pub use env::{row_id, Env, Operation, UserInfo, COPY_CONTEXT_KEY, SUPERUSER_ID};
+pub use access::{group_display_name, group_name};
+pub use env::{row_id, Env, Operation, UserInfo, SUPERUSER_ID};
 pub use registry::{ModelDef, Registry};

@@ -339,8 +339,9 @@ impl<'a> Env<'a> {
         load_names: bool,
     ) -> OdooResult<Vec<Map<String, Value>>> {
         let m = self.model(model)?;
-        self.check_access(m, Operation::Read)?;
+        // As Odoo 18's `read`: the fields' groups first, then the model's rights.
         let fields = self.resolve_fields(m, fields)?;
+        self.check_access(m, Operation::Read)?;
         let ids = self.visible_or_forbidden(m, ids, Operation::Read).await?;
         let raw = self.raw_values(m, &ids, &fields).await?;
         let mut names: HashMap<&str, HashMap<i64, String>> = HashMap::new();

@@ -86,8 +86,9 @@ impl<'a> Env<'a> {
             let m = self.model(model)?;
             self.check_access(m, Operation::Read)?;
             self.check_domain_fields(m, &domain)?;
-            let domain = self.resolve_hierarchies(m, domain).await?;
+            // The record rules' `parent_of` leaves are resolved with the caller's own.
             let d = self.effective_domain(m, domain)?;
+            let d = self.resolve_hierarchies(m, d).await?;
             let compiler = self.compiler();
             let mut q = compiler.id_subquery(m, &d)?;
             // Each order term as (table alias, column, direction, nulls); a many2one
@@ -173,8 +174,8 @@ impl<'a> Env<'a> {
         let m = self.model(model)?;
         self.check_access(m, Operation::Read)?;
         self.check_domain_fields(m, &domain)?;
-        let domain = self.resolve_hierarchies(m, domain).await?;
         let d = self.effective_domain(m, domain)?;
+        let d = self.resolve_hierarchies(m, d).await?;
         let compiler = self.compiler();
         let mut inner = compiler.id_subquery(m, &d)?;
         if let Some(l) = limit.filter(|l| *l > 0) {

@@ -5,17 +5,25 @@ use models::{Field, FieldType};
 use sea_orm::sea_query::{Alias, Expr, Query};
 use serde_json::{json, Map, Value};
 
-use super::env::{ids_of, Env, Operation, COPY_CONTEXT_KEY};
+use super::env::{ids_of, Env, Operation};
 use crate::errors::OdooResult;
 
 impl<'a> Env<'a> {
     // ------------------------------------------------------------------ unlink
 
+    /// Deletes `ids`. Where a record rule applies to the caller, Odoo reads each record
+    /// to check it against the rule, so an id that does not exist is a `MissingError`;
+    /// elsewhere (the superuser, models without rules) such ids are ignored.
     pub fn unlink<'b>(&'b self, model: &'b str, ids: &'b [i64]) -> BoxFuture<'b, OdooResult<()>> {
         Box::pin(async move {
             let m = self.model(model)?;
             self.check_access(m, Operation::Unlink)?;
-            let ids = self.visible_or_forbidden(m, ids, Operation::Unlink).await?;
+            let ids = if self.has_rule(m) {
+                self.ensure_all_exist(m, ids, Operation::Unlink).await?;
+                ids.to_vec()
+            } else {
+                self.visible_or_forbidden(m, ids, Operation::Unlink).await?
+            };
             if ids.is_empty() {
                 return Ok(());
             }
@@ -31,10 +39,22 @@ impl<'a> Env<'a> {
 
     // ------------------------------------------------------------------ copy
 
-    pub async fn copy(&self, model: &str, id: i64, default: Map<String, Value>) -> OdooResult<i64> {
+    /// Odoo 18's `copy`: one new record per id, in order, from `copy_data` (every
+    /// stored field declared `copy`, the caller's `default` winning, then the model's
+    /// own `copy_data`), created with the caller's rights. Returns the new ids.
+    pub async fn copy(
+        &self,
+        model: &str,
+        ids: &[i64],
+        default: Map<String, Value>,
+    ) -> OdooResult<Vec<i64>> {
         let m = self.model(model)?;
-        self.check_access(m, Operation::Read)?;
-        self.ensure_all_exist(m, &[id], Operation::Read).await?;
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let reader = self.with_context("active_test", Value::Bool(false));
+        reader.check_access(m, Operation::Read)?;
+        reader.ensure_all_exist(m, ids, Operation::Read).await?;
         let fields: Vec<&'static Field> = m
             .fields
             .iter()
@@ -44,41 +64,36 @@ impl<'a> Env<'a> {
                     && f.related.is_none()
                     && !f.write_only
                     && f.name != "id"
+                    && !matches!(f.ty, FieldType::One2many { .. })
                     && (f.store || f.ty.is_x2many())
+                    && !default.contains_key(f.name)
             })
             .collect();
-        let raw = self.raw_values(m, &[id], &fields).await?;
-        let mut vals = Map::new();
-        if let Some(r) = raw.get(&id) {
-            for f in &fields {
-                if matches!(f.ty, FieldType::One2many { .. }) {
-                    continue;
+        let raw = reader.raw_values(m, ids, &fields).await?;
+        let mut vals_list = Vec::with_capacity(ids.len());
+        for id in ids {
+            let mut vals = Map::new();
+            if let Some(r) = raw.get(id) {
+                for f in &fields {
+                    let v = r.get(f.name).cloned().unwrap_or(Value::Null);
+                    let v = if f.ty.is_x2many() {
+                        json!([[6, 0, ids_of(&v)]])
+                    } else if v.is_null() {
+                        Value::Bool(false)
+                    } else {
+                        v
+                    };
+                    vals.insert(f.name.to_string(), v);
                 }
-                let v = r.get(f.name).cloned().unwrap_or(Value::Null);
-                let v = if f.ty.is_x2many() {
-                    json!([[6, 0, ids_of(&v)]])
-                } else if v.is_null() {
-                    Value::Bool(false)
-                } else {
-                    v
-                };
-                vals.insert(f.name.to_string(), v);
             }
-        }
-        if let (Some(Value::String(name)), false) = (
-            vals.get(m.rec_name).cloned(),
-            default.contains_key(m.rec_name),
-        ) {
-            if m.behaviour.copy_renames() {
-                vals.insert("name".into(), json!(format!("{name} (copy)")));
+            for (k, v) in &default {
+                vals.insert(k.clone(), v.clone());
             }
+            vals_list.push(vals);
         }
-        for (k, v) in default {
-            vals.insert(k, v);
-        }
-        // Constraints that stand in for Odoo's form-view `required` attributes do not apply
-        // to a copy: Odoo's `copy()` creates it without going through the form.
-        let env = self.with_context(COPY_CONTEXT_KEY, Value::Bool(true));
-        Ok(env.create(model, vec![vals]).await?[0])
+        m.behaviour
+            .copy_data(self, ids, &default, &mut vals_list)
+            .await?;
+        self.create(model, vals_list).await
     }
 }

@@ -56,7 +56,7 @@ pub fn python_repr(v: &Value) -> String {
         Value::Null => "None".into(),
         Value::Bool(true) => "True".into(),
         Value::Bool(false) => "False".into(),
-        Value::String(s) => format!("'{s}'"),
+        Value::String(s) => python_str_repr(s),
         Value::Array(items) => format!(
             "[{}]",
             items.iter().map(python_repr).collect::<Vec<_>>().join(", ")
@@ -65,13 +65,78 @@ pub fn python_repr(v: &Value) -> String {
             format!(
                 "{{{}}}",
                 map.iter()
-                    .map(|(k, v)| format!("'{k}': {}", python_repr(v)))
+                    .map(|(k, v)| format!("{}: {}", python_str_repr(k), python_repr(v)))
                     .collect::<Vec<_>>()
                     .join(", ")
             )
         }
         Value::Number(n) => n.to_string(),
     }
+}
+
+/// Python's `repr()` of a string: single quotes, or double quotes when the text has a
+/// single quote and no double one; backslashes, the quote and characters Python does
+/// not print escaped as Python escapes them.
+pub fn python_str_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if !python_printable(c) => {
+                let code = c as u32;
+                if code < 0x100 {
+                    out.push_str(&format!("\\x{code:02x}"));
+                } else if code < 0x10000 {
+                    out.push_str(&format!("\\u{code:04x}"));
+                } else {
+                    out.push_str(&format!("\\U{code:08x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// Python's `str.isprintable()` for one character: controls, separators other than the
+/// space, format characters and private-use characters are not printable.
+fn python_printable(c: char) -> bool {
+    let code = c as u32;
+    !(c.is_control()
+        || matches!(
+            code,
+            0xa0 | 0xad
+                | 0x600..=0x605
+                | 0x61c
+                | 0x6dd
+                | 0x70f
+                | 0x1680
+                | 0x180e
+                | 0x2000..=0x200f
+                | 0x2028..=0x202f
+                | 0x205f..=0x2064
+                | 0x2066..=0x206f
+                | 0x3000
+                | 0xd800..=0xdfff
+                | 0xe000..=0xf8ff
+                | 0xfeff
+                | 0xfff9..=0xfffb
+                | 0xf0000..
+        ))
 }
 
 fn is_empty(v: &Value) -> bool {
@@ -102,10 +167,16 @@ pub fn to_column(model: &str, field: &Field, v: &Value, backend: DbBackend) -> O
             Value::Number(n) => DbValue::String(Some(Box::new(n.to_string()))),
             _ => return Err(invalid(model, field, v)),
         },
+        // Odoo validates static selections only: a selection given by a method
+        // (`dynamic_selection`) stores whatever it is sent; an empty value is NULL.
         FieldType::Selection(options) => match v {
             _ if is_empty(v) => DbValue::String(None),
-            Value::String(s) if options.iter().any(|(k, _)| k == s) => {
+            Value::String(s) if s.is_empty() => DbValue::String(None),
+            Value::String(s) if field.dynamic_selection || options.iter().any(|(k, _)| k == s) => {
                 DbValue::String(Some(Box::new(s.clone())))
+            }
+            Value::Number(n) if field.dynamic_selection => {
+                DbValue::String(Some(Box::new(n.to_string())))
             }
             _ => return Err(invalid(model, field, v)),
         },

@@ -54,12 +54,21 @@ impl<'a> Env<'a> {
     }
 
     /// Refuses values for unknown fields and for fields the caller may not write.
-    fn check_writable(&self, m: &'static ModelDef, vals: &Map<String, Value>) -> OdooResult<()> {
+    fn check_writable(
+        &self,
+        m: &'static ModelDef,
+        vals: &Map<String, Value>,
+        op: Operation,
+    ) -> OdooResult<()> {
+        let mut forbidden = Vec::new();
         for k in vals.keys() {
             let f = m.get_field(k).ok_or_else(|| invalid_field(m, k))?;
             if !self.field_allowed(f) {
-                return Err(self.field_access_error(m, &[f], Operation::Write));
+                forbidden.push(f);
             }
+        }
+        if !forbidden.is_empty() {
+            return Err(self.field_access_error(m, &forbidden, op));
         }
         Ok(())
     }
@@ -98,15 +107,28 @@ impl<'a> Env<'a> {
             }
             // Like Odoo's `_check_access('create')` after the insert: records the
             // rules would hide (another company's) may not be created either.
-            if !self.su && self.existing(m, &ids).await?.len() != ids.len() {
-                return Err(self.record_rule_error(m, Operation::Create));
+            if !self.su {
+                let visible = self.existing(m, &ids).await?;
+                let hidden: Vec<i64> = ids
+                    .iter()
+                    .copied()
+                    .filter(|i| !visible.contains(i))
+                    .collect();
+                if !hidden.is_empty() {
+                    return Err(self.record_rule_error(m, Operation::Create, &hidden).await);
+                }
             }
             Ok(ids)
         })
     }
 
-    async fn create_one(&self, m: &'static ModelDef, vals: Map<String, Value>) -> OdooResult<i64> {
-        self.check_writable(m, &vals)?;
+    async fn create_one(
+        &self,
+        m: &'static ModelDef,
+        mut vals: Map<String, Value>,
+    ) -> OdooResult<i64> {
+        self.check_writable(m, &vals, Operation::Create)?;
+        m.behaviour.prepare_create(self, &mut vals).await?;
         let missing: Vec<String> = m
             .fields
             .iter()
@@ -192,7 +214,7 @@ impl<'a> Env<'a> {
             self.check_access(m, Operation::Write)?;
             self.ensure_all_exist(m, ids, Operation::Write).await?;
             let mut vals = vals;
-            self.check_writable(m, &vals)?;
+            self.check_writable(m, &vals, Operation::Write)?;
             m.behaviour.before_write(self, ids, &mut vals).await?;
             if ids.is_empty() {
                 return Ok(());
@@ -293,9 +315,10 @@ fn is_null_db(v: &sea_orm::Value) -> bool {
     )
 }
 
+/// Odoo's `_as_validation_error` text for a NOT NULL violation, final newline included.
 fn mandatory_error(m: &Model, f: &Field) -> OdooError {
     OdooError::ValidationError(format!(
-        "The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n- Delete: another model requires the record being deleted. If possible, archive it instead.\n\nModel: {} ({})\nField: {} ({})",
+        "The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n- Delete: another model requires the record being deleted. If possible, archive it instead.\n\nModel: {} ({})\nField: {} ({})\n",
         m.description, m.name, f.string, f.name
     ))
 }

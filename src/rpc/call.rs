@@ -118,6 +118,12 @@ impl Call {
                 if let Ok(raw) = &raw {
                     names.model = Some(raw.model.clone());
                     names.method = Some(raw.method.clone());
+                    // Odoo 18 looks the model up to choose the route's cursor, before
+                    // the session is even read: an unknown model is werkzeug's NotFound
+                    // for anyone.
+                    if registry.get(&raw.model).is_none() {
+                        return Err(OdooError::NotFound);
+                    }
                 }
                 Call::CallKw {
                     call: raw

@@ -19,12 +19,12 @@ use serde_json::{json, Map, Value};
 use tracing::Instrument;
 
 pub use call::{Call, CallNames};
-pub use session_info::session_info;
+pub use session_info::{session_info, translations};
 
 use crate::auth::users::CredentialKind;
 use crate::auth::{session, users};
 use crate::errors::{OdooError, OdooResult};
-use crate::orm::behaviour::Outcome;
+use crate::orm::behaviour::{Outcome, Settled};
 use crate::orm::{Env, UserInfo};
 use crate::services::Services;
 
@@ -293,15 +293,16 @@ async fn run(services: &Arc<Services>, call: Call, session_id: Option<&str>) -> 
             let call = call?;
             let context = call.context.clone().unwrap_or_else(|| s.context.clone());
             let mut reply = run_model_call(services, s.user.clone(), context, call).await?;
-            if button && !reply.result.as_ref().is_some_and(Value::is_object) {
-                reply.result = Some(Value::Bool(false));
+            if button {
+                reply.result = Some(clean_action(reply.result.take()));
             }
             Ok(reply)
         }
     }
 }
 
-/// Runs a model call as `user` in its own transaction, then its after-commit work.
+/// Runs a model call as `user` in its own transaction, then its after-commit work, then
+/// the follow-up that work may leave, in a second transaction as `user`.
 async fn run_model_call(
     services: &Arc<Services>,
     user: Arc<UserInfo>,
@@ -315,9 +316,35 @@ async fn run_model_call(
     // Stripe is called only now, with no transaction open.
     let result = match outcome {
         Outcome::Value(v) => v,
-        Outcome::AfterCommit(work) => work.run().await?,
+        Outcome::AfterCommit(work) => match work.run().await? {
+            Settled::Value(v) => v,
+            Settled::InTransaction(follow_up) => in_transaction!(services, |tx| {
+                let env = system(services, &tx).for_user(user.clone(), context.clone())?;
+                follow_up.run(&env).await
+            })?,
+        },
     };
     Ok(Reply::value(result))
+}
+
+/// What `/web/dataset/call_button` answers (Odoo's `clean_action`): a result that is
+/// not an action is `false`; an action without a type closes the dialog; a window
+/// action without `views` gets them from its `view_mode`.
+fn clean_action(result: Option<Value>) -> Value {
+    let Some(Value::Object(mut action)) = result else {
+        return Value::Bool(false);
+    };
+    let window = *action
+        .entry("type")
+        .or_insert_with(|| json!("ir.actions.act_window_close"))
+        == "ir.actions.act_window";
+    if window && !action.contains_key("views") {
+        if let Some(Value::String(modes)) = action.get("view_mode") {
+            let views: Vec<Value> = modes.split(',').map(|m| json!([false, m.trim()])).collect();
+            action.insert("views".into(), Value::Array(views));
+        }
+    }
+    Value::Object(action)
 }
 
 /// Verifies a login and password, with the login throttle. `Ok(None)` for bad credentials.

@@ -52,7 +52,7 @@ pub enum MethodCall {
         load: bool,
     },
     Copy {
-        id: i64,
+        ids: Vec<i64>,
         default: Map<String, Value>,
     },
     DefaultGet {
@@ -283,12 +283,8 @@ impl ModelCall {
                     .await?;
                 json!(env.read(model, &ids, fields.as_deref(), load).await?)
             }
-            MethodCall::Copy { id, default } => {
-                json!(
-                    env.copy(model, id, m.behaviour.copy_defaults(default))
-                        .await?
-                )
-            }
+            // Odoo 18's `copy` is multi-record and answers the new ids.
+            MethodCall::Copy { ids, default } => json!(env.copy(model, &ids, default).await?),
             MethodCall::DefaultGet { fields } => {
                 env.check_access(m, Operation::Read)?;
                 Value::Object(env.default_get(m, Some(&fields)).await?)
@@ -438,16 +434,10 @@ fn parse_method(
         }
         "copy" => {
             let b = Bound::bind("copy", &["ids", "default"], a, k)?;
-            let ids = b.ids(0)?;
-            let default = b.object(1)?;
-            let [id] = ids[..] else {
-                return Err(OdooError::ValueError(format!(
-                    "Expected singleton: {}{}",
-                    m.name,
-                    crate::orm::values::python_tuple(&ids)
-                )));
-            };
-            MethodCall::Copy { id, default }
+            MethodCall::Copy {
+                ids: b.ids(0)?,
+                default: b.object(1)?,
+            }
         }
         "default_get" => {
             let b = Bound::bind("default_get", &["fields_list"], a, k)?;

@@ -57,10 +57,14 @@ pub struct StripeResponse {
 /// transport messages are scrubbed of it.
 #[derive(Debug, thiserror::Error)]
 pub enum StripeError {
-    /// Stripe could not be reached (connection refused, DNS, TLS, timeout...),
-    /// after all retries.
+    /// Stripe could not be reached (connection refused, DNS, TLS...), after all
+    /// retries: no attempt's request left.
     #[error("could not reach Stripe: {0}")]
     Transport(String),
+    /// A request left but no answer came back (connection lost, timeout), after all
+    /// retries: Stripe may have performed it.
+    #[error("no answer from Stripe: {0}")]
+    NoAnswer(String),
     /// Stripe answered with a non-2xx status and a JSON body (normally
     /// `{"error": {...}}`), after all retries.
     #[error("{}", describe_api_error(*.status, .body, .request_id.as_deref()))]
@@ -140,8 +144,14 @@ impl StripeError {
         }
     }
 
+    /// No answer: Stripe was unreachable, or went silent once a request had left.
     pub fn is_transport(&self) -> bool {
-        matches!(self, StripeError::Transport(_))
+        matches!(self, StripeError::Transport(_) | StripeError::NoAnswer(_))
+    }
+
+    /// Whether Stripe may have performed the request without the answer arriving.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self, StripeError::NoAnswer(_))
     }
 
     fn error_field(&self, field: &str) -> Option<&str> {
@@ -316,10 +326,17 @@ impl StripeClient {
         let url = build_url(&self.config.base_url, path, query);
         let started = Instant::now();
         let mut retries: u32 = 0;
+        // Once one attempt's request may have reached Stripe, a later failure to
+        // connect does not make the outcome known again.
+        let mut maybe_performed = false;
         loop {
-            let attempt = self
+            let mut attempt = self
                 .attempt(&method, key, &url, body.as_deref(), idempotency_key)
                 .await;
+            maybe_performed |= matches!(attempt.result, Err(StripeError::NoAnswer(_)));
+            if let (true, Err(StripeError::Transport(error))) = (maybe_performed, &attempt.result) {
+                attempt.result = Err(StripeError::NoAnswer(error.clone()));
+            }
             if attempt.retryable && retries < self.config.max_retries {
                 let delay = jittered_backoff(
                     self.config.initial_backoff,
@@ -342,14 +359,16 @@ impl StripeClient {
             let duration_ms = started.elapsed().as_millis() as u64;
             let attempts = retries + 1;
             match &attempt.result {
-                Err(StripeError::Transport(error)) => tracing::info!(
-                    method = %method,
-                    path,
-                    attempts,
-                    duration_ms,
-                    error = error.as_str(),
-                    "stripe request failed"
-                ),
+                Err(StripeError::Transport(error) | StripeError::NoAnswer(error)) => {
+                    tracing::info!(
+                        method = %method,
+                        path,
+                        attempts,
+                        duration_ms,
+                        error = error.as_str(),
+                        "stripe request failed"
+                    )
+                }
                 _ => tracing::info!(
                     method = %method,
                     path,
@@ -389,9 +408,15 @@ impl StripeClient {
         if let Some(k) = idempotency_key {
             req = req.header("Idempotency-Key", k);
         }
+        // A failure to connect sent nothing; any other failure (lost connection,
+        // timeout, a body cut short) came after the request left.
         let transport_failure = |e: reqwest::Error, status, request_id| Attempt {
             retryable: !e.is_builder(),
-            result: Err(StripeError::Transport(describe_transport(&e, key))),
+            result: Err(if e.is_connect() {
+                StripeError::Transport(describe_transport(&e, key))
+            } else {
+                StripeError::NoAnswer(describe_transport(&e, key))
+            }),
             status,
             request_id,
         };

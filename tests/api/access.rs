@@ -16,8 +16,7 @@ fn assert_acl_error(err: &Value, verb: &str, description: &str, model: &str) {
     );
 }
 
-const SECURITY_RESTRICTIONS: &str =
-    "The requested operation can not be completed due to security restrictions.";
+const FIELD_RIGHTS: &str = "You do not have enough rights to access the fields \"stripe_secret_key\" on Payment Provider (payment.provider).";
 
 both!(pos_user_reads_pos_models_and_only_edits_the_config, |app| {
     let cashier = app.as_user("cashier").await;
@@ -45,7 +44,7 @@ both!(pos_user_reads_pos_models_and_only_edits_the_config, |app| {
             .await;
         assert_acl_error(&err, "create", description, model);
         let msg = err["data"]["message"].as_str().unwrap();
-        assert!(msg.contains("Point of Sale / Administrator"), "{msg}");
+        assert!(msg.contains("Point of Sale/Administrator"), "{msg}");
         let id = if model == "pos.config" { shop } else { card };
         // Odoo's CSV lets POS users write a config (read, write), not a payment method.
         if model == "pos.payment.method" {
@@ -79,14 +78,28 @@ both!(pos_user_reads_pos_models_and_only_edits_the_config, |app| {
             .await;
         assert_eq!(r, json!(allowed), "{operation}");
     }
-    // As in Odoo, a POS user's write goes through.
+    // As in Odoo, a POS user's write goes through, but for the receipt's header and
+    // footer, which Odoo 18's `_check_header_footer` keeps for administrators.
     cashier
-        .write("pos.config", &[shop], json!({"receipt_header": "Welcome"}))
+        .write("pos.config", &[shop], json!({"iface_tipproduct": true}))
         .await;
     let r = cashier
-        .read("pos.config", &[shop], &["receipt_header"])
+        .read("pos.config", &[shop], &["iface_tipproduct"])
         .await;
-    assert_eq!(r[0]["receipt_header"], json!("Welcome"));
+    assert_eq!(r[0]["iface_tipproduct"], json!(true));
+    let err = cashier
+        .expect_error(
+            "pos.config",
+            "write",
+            json!([[shop], {"receipt_header": "Welcome"}]),
+            json!({}),
+        )
+        .await;
+    assert_error(
+        &err,
+        "odoo.exceptions.AccessError",
+        "Only administrators can edit receipt headers and footers",
+    );
 });
 
 both!(pos_manager_creates_and_edits_pos_models, |app| {
@@ -158,7 +171,7 @@ both!(stripe_secret_key_is_for_administrators_only, |app| {
                 json!({}),
             )
             .await;
-        assert_error(&err, "odoo.exceptions.AccessError", SECURITY_RESTRICTIONS);
+        assert_error(&err, "odoo.exceptions.AccessError", FIELD_RIGHTS);
         let msg = err["data"]["message"].as_str().unwrap();
         assert!(msg.contains("stripe_secret_key"), "{msg}");
         assert!(!msg.contains("sk_test_"), "the secret never leaks: {msg}");
@@ -171,29 +184,30 @@ both!(stripe_secret_key_is_for_administrators_only, |app| {
             )
             .await;
         assert_exception(&err, "odoo.exceptions.AccessError");
-        // The same search_read without the field works...
-        let r = user
-            .search_read(
-                "payment.provider",
-                json!([["code", "=", "stripe"]]),
-                &["name", "code"],
-            )
-            .await;
-        assert_eq!(r[0]["id"], json!(provider));
-        // ...a read of every field leaves it out...
-        let r = user.read("payment.provider", &[provider], &[]).await;
-        let rec = r[0].as_object().unwrap();
-        assert!(rec.contains_key("code"));
-        assert!(!rec.contains_key("stripe_secret_key"), "{r}");
-        assert!(!r.to_string().contains("sk_test_"), "{r}");
+        // In Odoo 18 only `base.group_system` reads providers at all (issue 8, item 15):
+        // the same search_read without the field, or a read of every field, is refused...
+        for (method, args) in [
+            (
+                "search_read",
+                json!([[["code", "=", "stripe"]], ["name", "code"]]),
+            ),
+            ("read", json!([[provider]])),
+        ] {
+            let err = user
+                .expect_error("payment.provider", method, args, json!({}))
+                .await;
+            assert_acl_error(&err, "access", "Payment Provider", "payment.provider");
+            assert!(!err.to_string().contains("sk_test_"), "{err}");
+        }
         // ...and fields_get does not list it.
         let fields = user
             .call_ok("payment.provider", "fields_get", json!([]), json!({}))
             .await;
         assert!(fields.get("stripe_secret_key").is_none());
         assert!(fields.get("code").is_some());
-        // As in Odoo's payment_stripe, every Stripe key field is for base.group_system.
-        assert!(fields.get("stripe_publishable_key").is_none());
+        // As in Odoo's payment_stripe, the secret key fields are for base.group_system;
+        // the publishable key is not secret.
+        assert!(fields.get("stripe_publishable_key").is_some());
         assert!(fields.get("stripe_webhook_secret").is_none());
         // Nor can it be probed through a domain or an order.
         for (domain, order) in [
@@ -213,7 +227,8 @@ both!(stripe_secret_key_is_for_administrators_only, |app| {
                     json!({"order": order}),
                 )
                 .await;
-            assert_error(&err, "odoo.exceptions.AccessError", SECURITY_RESTRICTIONS);
+            // The model's rights come first: no read of providers, so no probing.
+            assert_acl_error(&err, "access", "Payment Provider", "payment.provider");
         }
         let err = user
             .expect_error(

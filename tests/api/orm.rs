@@ -169,7 +169,7 @@ both!(copy_duplicates_with_defaults, |app| {
         .await;
     let copy = admin
         .call_ok("res.partner", "copy", json!([id]), json!({}))
-        .await
+        .await[0]
         .as_i64()
         .unwrap();
     assert_ne!(copy, id);
@@ -180,7 +180,7 @@ both!(copy_duplicates_with_defaults, |app| {
             json!([[id]]),
             json!({"default": {"name": "Renamed"}}),
         )
-        .await
+        .await[0]
         .as_i64()
         .unwrap();
     let r = admin

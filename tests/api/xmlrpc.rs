@@ -157,19 +157,19 @@ both!(faults_carry_odoo_codes, |app| {
         )
         .await;
     assert_eq!(fault_code(&xml), Some(4), "{xml}");
-    // 2: UserError family (a journal of the wrong type, as admin).
+    // 2: UserError family (a method without a name, as admin).
     let xml = app
         .xmlrpc(
             "object",
             call(
                 "execute_kw",
                 &[&s("odoo"), "<int>2</int>", &s("admin"), &s("pos.payment.method"), &s("create"),
-                  "<array><data><value><struct><member><name>name</name><value><string>X</string></value></member><member><name>journal_id</name><value><int>3</int></value></member></struct></value></data></array>"],
+                  "<array><data><value><struct><member><name>name</name><value><boolean>0</boolean></value></member><member><name>journal_id</name><value><int>3</int></value></member></struct></value></data></array>"],
             ),
         )
         .await;
     assert_eq!(fault_code(&xml), Some(2), "{xml}");
-    assert!(xml.contains("Only journals of type"), "{xml}");
+    assert!(xml.contains("a mandatory field is not set"), "{xml}");
     // 1: anything else, with a traceback-like text.
     let xml = app
         .xmlrpc(

@@ -1,7 +1,11 @@
-//! `pos.payment.method`: journal rules, the payment-method-type interplay, the Stripe
-//! serial number and the freeze while a session using the method is open; with
-//! `pos_stripe`'s extension of the class in [`stripe`] (the POS client's payment calls)
-//! and [`readers`] (Stripe readers and locations, for setting up a terminal).
+//! `pos.payment.method`: its type from its journal, the payment-method-type interplay,
+//! the Stripe serial number and the freeze while a session using the method is open;
+//! with `pos_stripe`'s extension of the class in [`stripe`] (the POS client's payment
+//! calls) and [`readers`] (Stripe readers and locations, for setting up a terminal).
+//!
+//! As in Odoo 18, only what Odoo enforces over RPC is refused here: the journal-type
+//! and "serial required" rules of Odoo's form view (onchange, `required` in the view)
+//! are not.
 
 mod readers;
 mod stripe;
@@ -9,19 +13,23 @@ mod stripe;
 use std::collections::HashMap;
 
 use async_trait::async_trait;
+use sea_orm::{DbBackend, Statement};
 use serde_json::{json, Map, Value};
 
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::behaviour::{Behaviour, Check, Compute, Method};
 use crate::orm::domain::{Domain, Op};
-use crate::orm::{Env, COPY_CONTEXT_KEY};
+use crate::orm::values::python_str_repr;
+use crate::orm::Env;
 
 pub struct PosPaymentMethod;
+
+const MODEL: &str = "pos.payment.method";
 
 #[async_trait]
 impl Behaviour for PosPaymentMethod {
     fn model(&self) -> &'static str {
-        "pos.payment.method"
+        MODEL
     }
 
     fn computes(&self) -> Vec<Compute> {
@@ -42,22 +50,26 @@ impl Behaviour for PosPaymentMethod {
                 field: "hide_use_payment_terminal",
                 run: |env, ids| Box::pin(compute_hide_terminal(env, ids)),
             },
+            Compute {
+                field: "default_qr",
+                run: |_, ids| Box::pin(constant(ids, Value::Bool(false))),
+            },
+            Compute {
+                field: "hide_qr_code_method",
+                run: |_, ids| Box::pin(constant(ids, Value::Bool(true))),
+            },
         ]
     }
 
     fn checks(&self) -> Vec<Check> {
         vec![
             Check {
-                fields: &["journal_id"],
-                run: |env, ids| Box::pin(check_journal_type(env, ids)),
-            },
-            Check {
-                fields: &["journal_id", "use_payment_terminal"],
-                run: |env, ids| Box::pin(check_cash_terminal(env, ids)),
-            },
-            Check {
-                fields: &["stripe_serial_number", "use_payment_terminal"],
+                fields: &["stripe_serial_number"],
                 run: |env, ids| Box::pin(check_stripe_serial(env, ids)),
+            },
+            Check {
+                fields: &["payment_method_type", "journal_id", "qr_code_method"],
+                run: |env, ids| Box::pin(check_qr_code(env, ids)),
             },
         ]
     }
@@ -68,8 +80,20 @@ impl Behaviour for PosPaymentMethod {
         methods
     }
 
-    async fn before_create(&self, env: &Env<'_>, vals: &mut Map<String, Value>) -> OdooResult<()> {
-        before_create(env, vals).await
+    async fn prepare_create(
+        &self,
+        _env: &Env<'_>,
+        vals: &mut Map<String, Value>,
+    ) -> OdooResult<()> {
+        // Odoo 18 forces the other integrations' fields only when a type is given.
+        if let Some(kind) = vals
+            .get("payment_method_type")
+            .filter(|t| truthy(t))
+            .cloned()
+        {
+            force_type_values(vals, kind.as_str().unwrap_or_default(), false);
+        }
+        Ok(())
     }
 
     async fn before_write(
@@ -78,11 +102,26 @@ impl Behaviour for PosPaymentMethod {
         ids: &[i64],
         vals: &mut Map<String, Value>,
     ) -> OdooResult<()> {
-        before_write(env, ids, vals).await
-    }
-
-    async fn before_unlink(&self, env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
-        before_unlink(env, ids).await
+        check_open_sessions(env, ids, vals).await?;
+        if let Some(kind) = vals.get("payment_method_type").cloned() {
+            force_type_values(vals, kind.as_str().unwrap_or_default(), false);
+            return Ok(());
+        }
+        // Without a new type, each record keeps its own: a terminal method drops a
+        // QR-code format it is sent, a QR-code method a terminal.
+        let types = env
+            .sudo()
+            .values_of(MODEL, ids, &["payment_method_type"])
+            .await?;
+        for kind in ["terminal", "qr_code"] {
+            if types
+                .values()
+                .any(|r| r.get("payment_method_type").and_then(Value::as_str) == Some(kind))
+            {
+                force_type_values(vals, kind, true);
+            }
+        }
+        Ok(())
     }
 
     async fn selection(
@@ -91,32 +130,78 @@ impl Behaviour for PosPaymentMethod {
         field: &models::Field,
         declared: &[(&'static str, &'static str)],
     ) -> OdooResult<Vec<(&'static str, &'static str)>> {
-        // The `stripe` terminal exists only while it is enabled in the settings.
-        if field.name == "use_payment_terminal" && !stripe_terminal_enabled(env).await? {
-            return Ok(declared
+        Ok(match field.name {
+            // The `stripe` terminal exists only while it is enabled in the settings.
+            "use_payment_terminal" if !stripe_terminal_enabled(env).await? => vec![],
+            // No QR-code format is installed (Odoo offers `qr_code` only when
+            // `res.partner.bank` has one), hence no QR-code integration.
+            "payment_method_type" => declared
                 .iter()
-                .filter(|(k, _)| *k != "stripe")
+                .filter(|(k, _)| *k != "qr_code")
                 .copied()
-                .collect());
-        }
-        Ok(declared.to_vec())
+                .collect(),
+            _ => declared.to_vec(),
+        })
     }
 
-    /// A copied payment method belongs to no POS.
-    fn copy_defaults(&self, mut default: Map<String, Value>) -> Map<String, Value> {
-        if !default.contains_key("config_ids") {
-            default.insert("config_ids".into(), json!([[5, 0, 0]]));
+    /// Odoo 18's `copy_data`: the copy is on no POS, and a cash method's copy has no
+    /// journal unless the caller gives it another one.
+    async fn copy_data(
+        &self,
+        env: &Env<'_>,
+        ids: &[i64],
+        default: &Map<String, Value>,
+        vals_list: &mut [Map<String, Value>],
+    ) -> OdooResult<()> {
+        let sudo = env.sudo();
+        let journals = sudo.values_of(MODEL, ids, &["journal_id"]).await?;
+        for (id, vals) in ids.iter().zip(vals_list.iter_mut()) {
+            vals.insert("config_ids".into(), json!([[5, 0, 0]]));
+            let Some(journal) = journals
+                .get(id)
+                .and_then(|r| r.get("journal_id"))
+                .and_then(Value::as_i64)
+            else {
+                continue;
+            };
+            let cash = sudo.value_of("account.journal", journal, "type").await? == json!("cash");
+            let kept = default
+                .get("journal_id")
+                .is_some_and(|j| j.as_i64() != Some(journal));
+            if cash && !kept {
+                vals.insert("journal_id".into(), Value::Bool(false));
+            }
         }
-        default
-    }
-
-    fn copy_renames(&self) -> bool {
-        true
+        Ok(())
     }
 }
 
 /// Key of the system parameter that records whether the Stripe terminal is enabled.
 pub const STRIPE_ENABLED_PARAM: &str = "pos_stripe.module_enabled";
+
+fn truthy(v: &Value) -> bool {
+    !matches!(v, Value::Null | Value::Bool(false))
+        && v.as_str().map(|s| !s.is_empty()).unwrap_or(true)
+}
+
+/// Odoo's `_force_payment_method_type_values`: the fields another integration uses
+/// are cleared (`if_present`: only those the values carry).
+fn force_type_values(vals: &mut Map<String, Value>, kind: &str, if_present: bool) {
+    let disabled: &[&str] = match kind {
+        "terminal" => &["qr_code_method"],
+        "qr_code" => &["use_payment_terminal"],
+        _ => &["use_payment_terminal", "qr_code_method"],
+    };
+    for name in disabled {
+        if !if_present || vals.contains_key(*name) {
+            vals.insert(name.to_string(), Value::Bool(false));
+        }
+    }
+}
+
+async fn constant(ids: &[i64], v: Value) -> OdooResult<HashMap<i64, Value>> {
+    Ok(ids.iter().map(|id| (*id, v.clone())).collect())
+}
 
 /// `is_cash_count` (cash journal) or `type` (cash / bank / pay_later).
 async fn compute_journal_type(
@@ -125,9 +210,7 @@ async fn compute_journal_type(
     is_cash_count: bool,
 ) -> OdooResult<HashMap<i64, Value>> {
     let sudo = env.sudo();
-    let rows = sudo
-        .values_of("pos.payment.method", ids, &["journal_id"])
-        .await?;
+    let rows = sudo.values_of(MODEL, ids, &["journal_id"]).await?;
     let mut out = HashMap::new();
     for (id, r) in rows {
         let jtype = match r.get("journal_id").and_then(Value::as_i64) {
@@ -149,9 +232,9 @@ async fn compute_journal_type(
     Ok(out)
 }
 
-/// Sessions not yet closed of the POSes using each method.
+/// Sessions not yet closed of the POSes using each method, newest first, searched with
+/// the caller's rights as Odoo's `_compute_open_session_ids` does.
 async fn compute_open_sessions(env: &Env<'_>, ids: &[i64]) -> OdooResult<HashMap<i64, Value>> {
-    let sudo = env.sudo();
     let mut out = HashMap::new();
     for id in ids {
         let d = Domain::Leaf {
@@ -163,18 +246,32 @@ async fn compute_open_sessions(env: &Env<'_>, ids: &[i64]) -> OdooResult<HashMap
         .and(Domain::leaf("state", Op::Ne, json!("closed")));
         out.insert(
             *id,
-            json!(sudo.search("pos.session", d, 0, None, None).await?),
+            json!(env.search("pos.session", d, 0, None, None).await?),
         );
     }
     Ok(out)
 }
 
-/// The terminal choice is hidden for cash and customer-account methods.
+/// Hidden unless the method is a `terminal` on a bank journal and a terminal exists.
 async fn compute_hide_terminal(env: &Env<'_>, ids: &[i64]) -> OdooResult<HashMap<i64, Value>> {
+    let no_terminals = !stripe_terminal_enabled(env).await?;
     let types = compute_journal_type(env, ids, false).await?;
+    let kinds = env
+        .sudo()
+        .values_of(MODEL, ids, &["payment_method_type"])
+        .await?;
     Ok(types
         .into_iter()
-        .map(|(id, t)| (id, json!(t.as_str() != Some("bank"))))
+        .map(|(id, t)| {
+            let terminal = kinds
+                .get(&id)
+                .and_then(|r| r.get("payment_method_type"))
+                .and_then(Value::as_str)
+                == Some("terminal");
+            let hide =
+                no_terminals || matches!(t.as_str(), Some("cash" | "pay_later")) || !terminal;
+            (id, json!(hide))
+        })
         .collect())
 }
 
@@ -187,159 +284,78 @@ pub async fn stripe_terminal_enabled(env: &Env<'_>) -> OdooResult<bool> {
     )
 }
 
-/// Refuses `use_payment_terminal = 'stripe'` while the Stripe terminal is disabled,
-/// as Odoo does when the selection value does not exist.
-async fn check_terminal_value(env: &Env<'_>, vals: &Map<String, Value>) -> OdooResult<()> {
-    if vals.get("use_payment_terminal").and_then(Value::as_str) == Some("stripe")
-        && !stripe_terminal_enabled(env).await?
-    {
-        return Err(OdooError::ValueError(
-            "Wrong value for pos.payment.method.use_payment_terminal: 'stripe'".into(),
-        ));
+/// Odoo's `_is_write_forbidden`: while a session using one of the methods is open,
+/// only `sequence` may change. The message quotes the sessions' names as Odoo does,
+/// one string in a Python 1-tuple.
+async fn check_open_sessions(
+    env: &Env<'_>,
+    ids: &[i64],
+    vals: &Map<String, Value>,
+) -> OdooResult<()> {
+    if vals.keys().all(|k| k == "sequence") {
+        return Ok(());
     }
-    Ok(())
-}
-
-fn trim_serial(vals: &mut Map<String, Value>) {
-    if let Some(Value::String(s)) = vals.get("stripe_serial_number") {
-        let t = s.trim().to_string();
-        vals.insert(
-            "stripe_serial_number".into(),
-            if t.is_empty() {
-                Value::Bool(false)
-            } else {
-                json!(t)
-            },
-        );
-    }
-}
-
-async fn before_create(env: &Env<'_>, vals: &mut Map<String, Value>) -> OdooResult<()> {
-    trim_serial(vals);
-    // Odoo 18: only a `terminal` method keeps its terminal.
-    if vals.get("payment_method_type").and_then(Value::as_str) != Some("terminal") {
-        vals.insert("use_payment_terminal".into(), Value::Bool(false));
-    }
-    check_terminal_value(env, vals).await
-}
-
-async fn before_write(env: &Env<'_>, ids: &[i64], vals: &mut Map<String, Value>) -> OdooResult<()> {
-    trim_serial(vals);
-    if let Some(t) = vals.get("payment_method_type") {
-        if t.as_str() != Some("terminal") {
-            vals.insert("use_payment_terminal".into(), Value::Bool(false));
-        }
-    }
-    check_terminal_value(env, vals).await?;
-    if vals.keys().any(|k| k != "sequence") {
-        let open = compute_open_sessions(env, ids).await?;
-        let session_ids: Vec<i64> = open
-            .values()
-            .flat_map(|v| v.as_array().cloned().unwrap_or_default())
-            .filter_map(|v| v.as_i64())
-            .collect();
-        if !session_ids.is_empty() {
-            let names = env
-                .sudo()
-                .values_of("pos.session", &session_ids, &["name"])
-                .await?;
-            let mut list: Vec<String> = session_ids
-                .iter()
-                .filter_map(|s| names.get(s)?.get("name")?.as_str().map(str::to_string))
-                .collect();
-            list.dedup();
-            return Err(OdooError::UserError(format!(
-                "Please close and validate the following open PoS Sessions before modifying this payment method.\nOpen sessions: {}",
-                list.join(" ")
-            )));
-        }
-    }
-    Ok(())
-}
-
-async fn before_unlink(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
     let open = compute_open_sessions(env, ids).await?;
-    if open
-        .values()
-        .any(|v| v.as_array().map(|a| !a.is_empty()).unwrap_or(false))
-    {
-        return Err(OdooError::UserError(
-            "You cannot delete a payment method that is used in an open session. Please close the session first.".into(),
-        ));
-    }
-    Ok(())
-}
-
-async fn check_journal_type(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
-    let types = compute_journal_type(env, ids, false).await?;
-    let rows = env
-        .sudo()
-        .values_of("pos.payment.method", ids, &["journal_id"])
-        .await?;
-    for (id, r) in rows {
-        if r.get("journal_id").and_then(Value::as_i64).is_some()
-            && types.get(&id).and_then(Value::as_str) == Some("pay_later")
-        {
-            return Err(OdooError::UserError(
-                "Only journals of type 'Cash' or 'Bank' could be used with payment methods.".into(),
-            ));
+    let mut sessions: Vec<i64> = Vec::new();
+    for id in ids {
+        for s in open.get(id).and_then(Value::as_array).into_iter().flatten() {
+            if let Some(s) = s.as_i64().filter(|s| !sessions.contains(s)) {
+                sessions.push(s);
+            }
         }
     }
-    Ok(())
-}
-
-async fn check_cash_terminal(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
-    let types = compute_journal_type(env, ids, false).await?;
-    let rows = env
-        .sudo()
-        .values_of("pos.payment.method", ids, &["use_payment_terminal"])
-        .await?;
-    for (id, r) in rows {
-        let terminal = r
-            .get("use_payment_terminal")
-            .and_then(Value::as_str)
-            .is_some();
-        if terminal && types.get(&id).and_then(Value::as_str) == Some("cash") {
-            return Err(OdooError::ValidationError(
-                "A cash payment method cannot use a payment terminal.".into(),
-            ));
-        }
+    if sessions.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let names = env.values_of("pos.session", &sessions, &["name"]).await?;
+    let names: Vec<String> = sessions
+        .iter()
+        .filter_map(|s| names.get(s)?.get("name")?.as_str().map(str::to_string))
+        .collect();
+    Err(OdooError::UserError(format!(
+        "Please close and validate the following open PoS Sessions before modifying this payment method.\nOpen sessions: ({},)",
+        python_str_repr(&names.join(" "))
+    )))
 }
 
-/// A Stripe method needs a serial, and a serial belongs to one method in all companies.
+/// `pos_stripe`'s `_check_stripe_serial_number`: no other payment method the caller
+/// can see (their companies, active ones) may carry the same serial. On PostgreSQL the
+/// check holds a transaction lock, so two calls setting one serial at the same time
+/// cannot both pass it: the second checks once the first has committed.
 async fn check_stripe_serial(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
-    let sudo = env.sudo().with_context("active_test", json!(false));
-    let rows = sudo
-        .values_of(
-            "pos.payment.method",
-            ids,
-            &["stripe_serial_number", "use_payment_terminal"],
-        )
+    let serials = env
+        .sudo()
+        .values_of(MODEL, ids, &["stripe_serial_number"])
         .await?;
-    for (id, r) in rows {
-        let serial = r.get("stripe_serial_number").and_then(Value::as_str);
-        // Odoo's form requires the serial; a copy (which never copies it) is made without it.
-        if r.get("use_payment_terminal").and_then(Value::as_str) == Some("stripe")
-            && serial.is_none()
-            && !env.context.contains_key(COPY_CONTEXT_KEY)
-        {
-            return Err(OdooError::ValidationError("The Stripe Serial Number is required for a payment method using a Stripe terminal.".into()));
-        }
-        let Some(serial) = serial else { continue };
+    if env.backend == DbBackend::Postgres
+        && serials
+            .values()
+            .any(|r| r.get("stripe_serial_number").is_some_and(truthy))
+    {
+        env.execute(Statement::from_string(
+            DbBackend::Postgres,
+            format!("SELECT pg_advisory_xact_lock({SERIAL_LOCK})"),
+        ))
+        .await?;
+    }
+    for id in ids {
+        let Some(serial) = serials
+            .get(id)
+            .and_then(|r| r.get("stripe_serial_number"))
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+        else {
+            continue;
+        };
         let d = Domain::leaf("id", Op::Ne, json!(id)).and(Domain::leaf(
             "stripe_serial_number",
             Op::Eq,
             json!(serial),
         ));
-        if let Some(other) = sudo
-            .search("pos.payment.method", d, 0, Some(1), None)
-            .await?
-            .first()
-        {
-            let name = sudo
-                .display_names(env.model("pos.payment.method")?, &[*other])
+        if let Some(other) = env.search(MODEL, d, 0, Some(1), None).await?.first() {
+            let name = env
+                .sudo()
+                .display_names(env.model(MODEL)?, &[*other])
                 .await?;
             return Err(OdooError::ValidationError(format!(
                 "Terminal {} is already used on payment method {}.",
@@ -347,6 +363,27 @@ async fn check_stripe_serial(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
                 name.get(other).cloned().unwrap_or_default()
             )));
         }
+    }
+    Ok(())
+}
+
+/// The PostgreSQL advisory lock the serial check takes (`pos_seri` in ASCII).
+const SERIAL_LOCK: i64 = 0x706f_735f_7365_7269;
+
+/// Odoo's `_check_payment_method`: a QR-code method needs a bank journal with a bank
+/// account, which no journal has here (the field belongs to modules not served).
+async fn check_qr_code(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
+    let rows = env
+        .sudo()
+        .values_of(MODEL, ids, &["payment_method_type"])
+        .await?;
+    if rows
+        .values()
+        .any(|r| r.get("payment_method_type").and_then(Value::as_str) == Some("qr_code"))
+    {
+        return Err(OdooError::ValidationError(
+            "At least one bank account must be defined on the journal to allow registering QR code payments with Bank apps.".into(),
+        ));
     }
     Ok(())
 }

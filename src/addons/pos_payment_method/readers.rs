@@ -4,15 +4,20 @@
 //! and check that the method's reader is known and online. Each uses the Stripe key of
 //! the method's company.
 
+use std::fmt;
+
+use async_trait::async_trait;
 use serde_json::{json, Map, Value};
 
 use super::stripe::{method_info, require_group};
 use crate::addons::single_id;
 use crate::addons::stripe_call::{provider_key, stripe_error, StripeCall};
 use crate::errors::OdooResult;
-use crate::orm::behaviour::{Args, Method, MethodKind, Outcome, Param, ParamKind};
-use crate::orm::Env;
-use crate::stripe::{SecretKey, StripeError, StripeRequest};
+use crate::orm::behaviour::{
+    AfterCommit, Args, FollowUp, Method, MethodKind, Outcome, Param, ParamKind, Settled,
+};
+use crate::orm::{Env, Operation};
+use crate::stripe::{SecretKey, StripeClient, StripeError, StripeRequest};
 
 const MODEL: &str = "pos.payment.method";
 const NO_READER_ACCESS: &str = "Do not have access to manage Stripe readers and locations";
@@ -44,7 +49,7 @@ pub(super) fn methods() -> Vec<Method> {
                 Param::optional("label", ParamKind::Str),
                 Param::optional("location_id", ParamKind::Str),
             ],
-            readonly: false,
+            readonly: true,
             run: |env, args| Box::pin(register_reader(env, args)),
         },
         Method {
@@ -100,26 +105,93 @@ async fn create_location(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
     Ok(StripeCall::new(env, key, request)?.into_outcome())
 }
 
-/// Registers the reader, then writes its serial onto the method. The registration is
-/// sent inside the transaction: the serial must be written with the caller's rights.
+/// Registers the reader with Stripe, then writes its serial onto the method. Stripe is
+/// called after the checks' transaction has committed, with no transaction open; the
+/// serial is written afterwards in a second short transaction, with the caller's rights
+/// (so the serial's rules apply), skipped when the method already has it.
 async fn register_reader(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
     let (id, key) = method_key(env, &args, true).await?;
+    // Refused now rather than after Stripe registered the reader.
+    env.check_access(env.model(MODEL)?, Operation::Write)?;
     let request = StripeRequest::RegisterReader {
         registration_code: args.string(0),
         label: args.str(1).map(str::to_string),
         location: args.str(2).map(str::to_string),
     };
-    let reader = crate::addons::services(env)?
-        .stripe
-        .send(&key, &request)
-        .await
-        .map_err(stripe_error)?;
-    if let Some(serial) = reader.get("serial_number").and_then(Value::as_str) {
-        let mut vals = Map::new();
-        vals.insert("stripe_serial_number".into(), json!(serial));
-        env.write(MODEL, &[id], vals).await?;
+    Ok(Outcome::AfterCommit(Box::new(Registration {
+        client: crate::addons::services(env)?.stripe.clone(),
+        key,
+        request,
+        method: id,
+    })))
+}
+
+/// A reader registration waiting for the commit.
+struct Registration {
+    client: StripeClient,
+    key: SecretKey,
+    request: StripeRequest,
+    method: i64,
+}
+
+impl fmt::Debug for Registration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Registration")
+            .field("key", &self.key)
+            .field("request", &self.request)
+            .field("method", &self.method)
+            .finish()
     }
-    Ok(reader.into())
+}
+
+#[async_trait]
+impl AfterCommit for Registration {
+    async fn run(self: Box<Self>) -> OdooResult<Settled> {
+        let reader = self
+            .client
+            .send(&self.key, &self.request)
+            .await
+            .map_err(stripe_error)?;
+        if reader
+            .get("serial_number")
+            .and_then(Value::as_str)
+            .is_none()
+        {
+            return Ok(Settled::Value(reader));
+        }
+        Ok(Settled::InTransaction(Box::new(WriteSerial {
+            method: self.method,
+            reader,
+        })))
+    }
+}
+
+/// Writes a registered reader's serial onto its payment method; answers the reader.
+#[derive(Debug)]
+struct WriteSerial {
+    method: i64,
+    reader: Value,
+}
+
+#[async_trait]
+impl FollowUp for WriteSerial {
+    async fn run(&self, env: &Env<'_>) -> OdooResult<Value> {
+        let serial = self
+            .reader
+            .get("serial_number")
+            .cloned()
+            .unwrap_or_default();
+        let current = env
+            .sudo()
+            .value_of(MODEL, self.method, "stripe_serial_number")
+            .await?;
+        if current != serial {
+            let mut vals = Map::new();
+            vals.insert("stripe_serial_number".into(), serial);
+            env.write(MODEL, &[self.method], vals).await?;
+        }
+        Ok(self.reader.clone())
+    }
 }
 
 async fn list_readers(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {

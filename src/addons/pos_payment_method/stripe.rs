@@ -8,10 +8,12 @@
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::addons::stripe_call::{provider_id, provider_key, stripe_error, StripeCall};
+use crate::addons::stripe_call::{
+    in_band, make_request_answer, provider_id, provider_key, stripe_error, StripeCall,
+};
 use crate::addons::{missing_error, single_id};
 use crate::errors::{OdooError, OdooResult};
-use crate::money::to_minor_units;
+use crate::money::{odoo_minor_units, to_minor_units};
 use crate::orm::behaviour::{Args, Method, MethodKind, Outcome, Param, ParamKind};
 use crate::orm::values::json_to_decimal;
 use crate::orm::Env;
@@ -76,7 +78,7 @@ pub(super) fn methods() -> Vec<Method> {
         },
         Method {
             name: "action_stripe_key",
-            kind: ON_MODEL_OR_RECORD,
+            kind: MethodKind::Record,
             params: vec![],
             readonly: true,
             run: |env, _| Box::pin(action_stripe_key(env)),
@@ -158,6 +160,13 @@ pub(super) async fn method_info(env: &Env<'_>, method_id: i64) -> OdooResult<Met
     })
 }
 
+/// Odoo's `_stripe_calculate_amount` (float division, half to even), for the amounts
+/// Odoo 18 itself sends Stripe: the intent's and the capture's.
+fn odoo_amount(amount: Decimal, rounding: Decimal) -> OdooResult<i64> {
+    odoo_minor_units(amount, rounding).map_err(|e| OdooError::ValueError(e.to_string()))
+}
+
+/// Exact minor units for refunds, which Odoo 18's POS does not send through Stripe.
 fn minor_units(amount: Decimal, rounding: Decimal) -> OdooResult<i64> {
     to_minor_units(amount, rounding).map_err(|e| OdooError::ValueError(e.to_string()))
 }
@@ -191,7 +200,8 @@ fn record_of(args: &Args) -> OdooResult<Option<i64>> {
 async fn connection_token(env: &Env<'_>) -> OdooResult<Outcome> {
     require_group(env, "point_of_sale.group_pos_user", NO_TOKEN_ACCESS)?;
     let key = provider_key(env, env.company_id()?).await?;
-    Ok(StripeCall::new(env, key, StripeRequest::ConnectionToken)?.into_outcome())
+    let answer = Box::new(in_band);
+    Ok(StripeCall::with_answer(env, key, StripeRequest::ConnectionToken, answer)?.into_outcome())
 }
 
 async fn payment_intent(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
@@ -202,7 +212,7 @@ async fn payment_intent(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
     let key = provider_key(env, env.company_id()?).await?;
     let mut request = CreatePaymentIntent {
         currency: info.currency.clone(),
-        amount: minor_units(amount, info.rounding)?,
+        amount: odoo_amount(amount, info.rounding)?,
         payment_method_types: vec!["card_present".into()],
         capture_method: "manual".into(),
         ..CreatePaymentIntent::default()
@@ -214,7 +224,8 @@ async fn payment_intent(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
         ("CAD", Some("CA")) => request.payment_method_types.push("interac_present".into()),
         _ => {}
     }
-    Ok(StripeCall::new(env, key, StripeRequest::CreatePaymentIntent(request))?.into_outcome())
+    let request = StripeRequest::CreatePaymentIntent(request);
+    Ok(StripeCall::with_answer(env, key, request, Box::new(in_band))?.into_outcome())
 }
 
 async fn capture_payment(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
@@ -223,14 +234,15 @@ async fn capture_payment(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
     let rounding = rounding(env, record, true).await?;
     let amount_to_capture = args
         .amount(1)
-        .map(|a| minor_units(a, rounding))
+        .map(|a| odoo_amount(a, rounding))
         .transpose()?;
     let key = provider_key(env, env.company_id()?).await?;
     let request = StripeRequest::CapturePaymentIntent {
         id: args.string(0),
         amount_to_capture,
     };
-    Ok(StripeCall::new(env, key, request)?.into_outcome())
+    let answer = Box::new(make_request_answer);
+    Ok(StripeCall::with_answer(env, key, request, answer)?.into_outcome())
 }
 
 async fn cancel_payment(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
@@ -276,7 +288,9 @@ async fn refund(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
     Ok(StripeCall::with_answer(env, key, request, answer)?.into_outcome())
 }
 
-/// The button opens the provider whether or not its key is filled in.
+/// The "Stripe" button of the method's form: the current company's provider, looked
+/// up with the caller's rights (only `base.group_system` reads providers), whether or
+/// not its key is filled in. The web client's `call_button` adds the `views`.
 async fn action_stripe_key(env: &Env<'_>) -> OdooResult<Outcome> {
     let provider_id = provider_id(env, env.company_id()?).await?;
     Ok(json!({
@@ -285,7 +299,6 @@ async fn action_stripe_key(env: &Env<'_>) -> OdooResult<Outcome> {
         "type": "ir.actions.act_window",
         "view_mode": "form",
         "res_id": provider_id,
-        "views": [[false, "form"]],
     })
     .into())
 }

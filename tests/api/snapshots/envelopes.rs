@@ -31,10 +31,10 @@ both!(access_error_envelope, |app| {
             "message": "Odoo Server Error",
             "data": {
               "name": "odoo.exceptions.AccessError",
-              "debug": "Traceback (most recent call last):\nodoo.exceptions.AccessError: You are not allowed to create 'Point of Sale Configuration' (pos.config) records.\n\nThis operation is allowed for the following groups:\n\t- Point of Sale / Administrator\n\nContact your administrator to request access if necessary.",
-              "message": "You are not allowed to create 'Point of Sale Configuration' (pos.config) records.\n\nThis operation is allowed for the following groups:\n\t- Point of Sale / Administrator\n\nContact your administrator to request access if necessary.",
+              "debug": "Traceback (most recent call last):\nodoo.exceptions.AccessError: You are not allowed to create 'Point of Sale Configuration' (pos.config) records.\n\nThis operation is allowed for the following groups:\n\t- Point of Sale/Administrator\n\nContact your administrator to request access if necessary.",
+              "message": "You are not allowed to create 'Point of Sale Configuration' (pos.config) records.\n\nThis operation is allowed for the following groups:\n\t- Point of Sale/Administrator\n\nContact your administrator to request access if necessary.",
               "arguments": [
-                "You are not allowed to create 'Point of Sale Configuration' (pos.config) records.\n\nThis operation is allowed for the following groups:\n\t- Point of Sale / Administrator\n\nContact your administrator to request access if necessary."
+                "You are not allowed to create 'Point of Sale Configuration' (pos.config) records.\n\nThis operation is allowed for the following groups:\n\t- Point of Sale/Administrator\n\nContact your administrator to request access if necessary."
               ],
               "context": {}
             }
@@ -96,17 +96,15 @@ both!(unknown_model_envelope, |app| {
         expect![[r#"
         {
           "jsonrpc": "2.0",
-          "id": 7,
+          "id": null,
           "error": {
             "code": 404,
             "message": "404: Not Found",
             "data": {
               "name": "werkzeug.exceptions.NotFound",
-              "debug": "Traceback (most recent call last):\nwerkzeug.exceptions.NotFound: 404: Not Found",
-              "message": "404: Not Found",
-              "arguments": [
-                "404: Not Found"
-              ],
+              "debug": "Traceback (most recent call last):\nwerkzeug.exceptions.NotFound: 404 Not Found: The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.",
+              "message": "404 Not Found: The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.",
+              "arguments": [],
               "context": {}
             }
           }
