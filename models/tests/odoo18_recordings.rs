@@ -1,7 +1,8 @@
 //! The declarations against what a real Odoo 18.0 answered to the POS client: every
 //! model `pos.session.load_data` returns is declared, with every field it reports, of
 //! the same type and relation (comodel, inverse, relation table). The recordings are
-//! copied into `tests/data/odoo18/` (see its README); nothing here reads `../shared`.
+//! copied into `tests/data/odoo18/` (see its README); nothing here reads the shared
+//! reference data itself.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Derives the small test-data files of this folder from the recordings of a real
-Odoo 18.0 kept in the project's shared reference data (`../shared/odoo18/` next to the
-repository). Run it from anywhere: `python3 tests/data/odoo18/derive.py [SHARED_DIR]`.
+Odoo 18.0 kept in the project's shared reference data (see README.md in this folder for
+where). Run it from anywhere: `python3 tests/data/odoo18/derive.py RECORDINGS_DIR`.
 
 Tests never read the shared folder: they read the files this script writes (and the
 ones copied as they are, see README.md).
@@ -12,7 +12,9 @@ import shutil
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
-SHARED = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else HERE.parents[3] / "shared" / "odoo18"
+if len(sys.argv) != 2:
+    sys.exit("usage: derive.py RECORDINGS_DIR (the odoo18 folder of the shared reference data)")
+SHARED = pathlib.Path(sys.argv[1])
 
 COPIED = ["load_data_models.json", "sync_from_ui.json", "stripe_payment_flow.json"]
 
