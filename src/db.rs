@@ -124,5 +124,15 @@ pub fn map_db_error(e: DbErr) -> OdooError {
             "The operation cannot be completed: a mandatory field is not set.".into(),
         );
     }
+    // PostgreSQL cannot index a value beyond about 2.7 KB (a 1 MB name on an indexed
+    // field). Odoo lets the raw ProgramLimitExceeded through; ours is a clean
+    // ValidationError in the format Odoo gives other database refusals.
+    if lower.contains("index row size") || lower.contains("index row requires") {
+        let detail = text
+            .rsplit("error returned from database: ")
+            .next()
+            .unwrap_or(&text);
+        return OdooError::ValidationError(format!("The operation cannot be completed: {detail}"));
+    }
     OdooError::Internal(text)
 }

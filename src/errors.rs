@@ -21,6 +21,12 @@ pub enum OdooError {
     #[error("{0}")]
     KeyError(String),
     #[error("{0}")]
+    IndexError(String),
+    /// Odoo's answer to an input nested deeper than it can process (CPython's
+    /// recursion limit); ours comes from the documented depth limits of our parsers.
+    #[error("{0}")]
+    RecursionError(String),
+    #[error("{0}")]
     TypeError(String),
     #[error("{0}")]
     AttributeError(String),
@@ -50,6 +56,8 @@ impl OdooError {
             OdooError::MissingError(_) => "odoo.exceptions.MissingError",
             OdooError::ValueError(_) => "builtins.ValueError",
             OdooError::KeyError(_) => "builtins.KeyError",
+            OdooError::IndexError(_) => "builtins.IndexError",
+            OdooError::RecursionError(_) => "builtins.RecursionError",
             OdooError::TypeError(_) => "builtins.TypeError",
             OdooError::AttributeError(_) => "builtins.AttributeError",
             OdooError::NameError(_) => "builtins.NameError",
@@ -69,6 +77,11 @@ impl OdooError {
 
     pub fn access_denied() -> OdooError {
         OdooError::AccessDenied("Access Denied".to_string())
+    }
+
+    /// CPython's text when an input is nested beyond what can be processed.
+    pub fn too_deep() -> OdooError {
+        OdooError::RecursionError("maximum recursion depth exceeded".to_string())
     }
 
     pub fn internal(e: impl std::fmt::Display) -> OdooError {

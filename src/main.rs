@@ -2,7 +2,8 @@
 
 use clap::Parser;
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    odoo_pos_stripe::cli::run(odoo_pos_stripe::cli::Cli::parse()).await
+fn main() -> anyhow::Result<()> {
+    let cli = odoo_pos_stripe::cli::Cli::parse();
+    // Worker threads with a deliberate stack size (see `startup::WORKER_STACK_BYTES`).
+    odoo_pos_stripe::startup::runtime()?.block_on(odoo_pos_stripe::cli::run(cli))
 }

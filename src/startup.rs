@@ -15,6 +15,23 @@ use crate::services::Services;
 use crate::settings::Settings;
 use crate::stripe_sim::{SimConfig, SimLimits, Simulator};
 
+/// The stack of each worker thread of the server's runtime: 8 MiB, four times
+/// tokio's default. The request path recurses only over inputs whose depth is bounded
+/// (JSON bodies and XML-RPC values: 128 levels, `http::MAX_JSON_DEPTH`; domains after
+/// normalisation: 128 levels, `orm::domain::MAX_DEPTH`); their deepest accepted form
+/// needs a few hundred KiB in an optimised build and about 1 MiB in a debug build,
+/// which the tests run under tokio's default 2 MiB. The rest is headroom for what
+/// sits on the stack around a request (hyper, jsonrpsee, sqlx).
+pub const WORKER_STACK_BYTES: usize = 8 * 1024 * 1024;
+
+/// The runtime the binary serves on: multi-threaded, with [`WORKER_STACK_BYTES`].
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(WORKER_STACK_BYTES)
+        .build()
+}
+
 /// A running server.
 pub struct Application {
     pub addr: SocketAddr,

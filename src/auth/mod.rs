@@ -27,6 +27,14 @@ pub struct Auth {
     pub session_idle_days: i64,
     /// pbkdf2-sha512 rounds of new password hashes.
     pub password_rounds: u32,
+    /// A hash of a random secret, checked when a login is unknown so that the answer
+    /// takes as long as for a wrong password. Made at start-up with the rounds of new
+    /// passwords (one pbkdf2, before the server listens).
+    pub dummy_hash: String,
+    /// Password hashes computed at once: one per core. Checks beyond wait their turn
+    /// (on no database connection), so that a flood of guesses from many addresses
+    /// cannot take every core from the calls of logged-in users.
+    pub hashing: tokio::sync::Semaphore,
 }
 
 impl Auth {
@@ -43,6 +51,10 @@ impl Auth {
                 .to_vec(),
             session_idle_days,
             password_rounds,
+            dummy_hash: crypto::hash_password(&crypto::generate_session_id(), password_rounds),
+            hashing: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
         }
     }
 }

@@ -139,7 +139,117 @@ pub enum CredentialKind {
     Rpc,
 }
 
-/// Checks `password` (or, for RPC, an API key) for `uid`. Verified pairs are cached.
+/// What checking a password needs, read from the database first, so that the check
+/// itself (pbkdf2: about 0.3 s at Odoo's 600,000 rounds) runs with no transaction
+/// open and off the async workers.
+#[derive(Clone, Debug, Default)]
+pub struct Credentials {
+    /// The user, `None` for an unknown login (checked against a dummy hash all the
+    /// same, so that both answers take as long).
+    pub uid: Option<i64>,
+    /// The stored password hash ("" when none).
+    pub stored: String,
+    /// Hashes of the user's unexpired API keys whose index matches the password
+    /// (RPC calls only).
+    pub api_keys: Vec<String>,
+}
+
+/// What a credential turned out to be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verified {
+    Password,
+    ApiKey,
+    No,
+}
+
+impl Credentials {
+    /// Whether `password` was already verified against these credentials (Odoo caches
+    /// `res.users.check` per uid and password; a changed hash is a new entry).
+    pub fn cached(&self, auth: &Auth, password: &str) -> bool {
+        match self.uid {
+            Some(uid) if !self.stored.is_empty() => {
+                auth.credentials.is_verified(uid, &self.stored, password)
+            }
+            _ => false,
+        }
+    }
+
+    /// Checks `password` (or an API key): CPU only, meant for a blocking thread.
+    /// Always hashes once, even for an unknown user or an empty stored hash.
+    pub fn verify(&self, password: &str, dummy_hash: &str) -> Verified {
+        let real = self.uid.is_some() && !self.stored.is_empty();
+        let stored = if real {
+            self.stored.as_str()
+        } else {
+            dummy_hash
+        };
+        if crypto::verify_password(password, stored) && real {
+            Verified::Password
+        } else if self
+            .api_keys
+            .iter()
+            .any(|h| crypto::verify_api_key(password, h))
+        {
+            Verified::ApiKey
+        } else {
+            Verified::No
+        }
+    }
+
+    /// [`verify`](Self::verify) on tokio's blocking pool. With `cache`, a password
+    /// verified before is trusted and a verified one remembered (Odoo caches
+    /// `res.users.check`, the check of `execute_kw`; logins always hash).
+    pub async fn verify_off_thread(
+        &self,
+        auth: &Auth,
+        password: &str,
+        cache: bool,
+    ) -> OdooResult<bool> {
+        if password.is_empty() {
+            return Ok(false);
+        }
+        if cache && self.cached(auth, password) {
+            return Ok(true);
+        }
+        let (me, pw, dummy) = (self.clone(), password.to_string(), auth.dummy_hash.clone());
+        let permit = auth.hashing.acquire().await.map_err(OdooError::internal)?;
+        let verified = tokio::task::spawn_blocking(move || me.verify(&pw, &dummy))
+            .await
+            .map_err(OdooError::internal)?;
+        drop(permit);
+        if let (true, Verified::Password, Some(uid)) = (cache, verified, self.uid) {
+            auth.credentials.remember(uid, &self.stored, password);
+        }
+        Ok(verified != Verified::No)
+    }
+}
+
+/// Reads what checking `password` for `uid` needs (nothing is verified here).
+pub async fn load_credentials(
+    system: &Env<'_>,
+    uid: Option<i64>,
+    password: &str,
+    kind: CredentialKind,
+) -> OdooResult<Credentials> {
+    let Some(uid) = uid else {
+        return Ok(Credentials::default());
+    };
+    let stored = stored_hash(system, uid).await?;
+    let api_keys = if kind == CredentialKind::Rpc && crypto::looks_like_api_key(password) {
+        api_key_hashes(system, uid, password).await?
+    } else {
+        vec![]
+    };
+    Ok(Credentials {
+        uid: Some(uid),
+        stored,
+        api_keys,
+    })
+}
+
+/// Checks `password` (or, for RPC, an API key) for `uid` inside the caller's
+/// transaction (a user proving their password to change it); the hashing itself
+/// runs on a blocking thread. Verified pairs are cached.
 pub async fn check_credentials(
     system: &Env<'_>,
     auth: &Auth,
@@ -147,26 +257,12 @@ pub async fn check_credentials(
     password: &str,
     kind: CredentialKind,
 ) -> OdooResult<bool> {
-    if password.is_empty() {
-        return Ok(false);
-    }
-    let stored = stored_hash(system, uid).await?;
-    if !stored.is_empty() {
-        if auth.credentials.is_verified(uid, &stored, password) {
-            return Ok(true);
-        }
-        if crypto::verify_password(password, &stored) {
-            auth.credentials.remember(uid, &stored, password);
-            return Ok(true);
-        }
-    }
-    if kind == CredentialKind::Rpc && crypto::looks_like_api_key(password) {
-        return check_api_key(system, uid, password).await;
-    }
-    Ok(false)
+    let credentials = load_credentials(system, Some(uid), password, kind).await?;
+    credentials.verify_off_thread(auth, password, true).await
 }
 
-async fn check_api_key(system: &Env<'_>, uid: i64, key: &str) -> OdooResult<bool> {
+/// The hashes of `uid`'s unexpired API keys whose index is the key's.
+async fn api_key_hashes(system: &Env<'_>, uid: i64, key: &str) -> OdooResult<Vec<String>> {
     let index = crypto::api_key_index(key);
     let d = Domain::leaf("user_id", Op::Eq, json!(uid)).and(Domain::leaf(
         "index",
@@ -175,6 +271,7 @@ async fn check_api_key(system: &Env<'_>, uid: i64, key: &str) -> OdooResult<bool
     ));
     let ids = system.search("res.users.apikeys", d, 0, None, None).await?;
     let now = chrono::Utc::now().naive_utc();
+    let mut out = Vec::new();
     for id in ids {
         let q = Query::select()
             .columns([Alias::new("key"), Alias::new("expiration_date")])
@@ -197,16 +294,12 @@ async fn check_api_key(system: &Env<'_>, uid: i64, key: &str) -> OdooResult<bool
                 .and_then(crate::orm::values::parse_datetime)
                 .map(|d| d < now)
                 .unwrap_or(false);
-            if !expired
-                && stored
-                    .map(|s| crypto::verify_api_key(key, &s))
-                    .unwrap_or(false)
-            {
-                return Ok(true);
+            if let (false, Some(stored)) = (expired, stored) {
+                out.push(stored);
             }
         }
     }
-    Ok(false)
+    Ok(out)
 }
 
 /// Finds the active user with exactly `login`, as Odoo's `_get_login_domain`

@@ -6,6 +6,7 @@
 //! answer.
 
 pub mod envelope;
+mod xml_tree;
 pub mod xmlrpc;
 
 use std::sync::Arc;
@@ -119,6 +120,11 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         })
 }
 
+/// The client's address, when the server's accept loop put it in the request.
+fn peer_of(parts: &http::request::Parts) -> Option<std::net::SocketAddr> {
+    parts.extensions.get::<PeerAddr>().map(|peer| peer.0)
+}
+
 /// Bodies beyond this many bytes are not even drained: the connection is closed.
 const DRAIN_CAP: usize = 256 * 1024 * 1024;
 
@@ -159,6 +165,13 @@ async fn read_body(body: HttpBody, headers: &HeaderMap, limit: usize) -> Result<
     }
     Ok(buf.freeze())
 }
+
+/// How deep a JSON body may nest: serde_json's own recursion limit, which this
+/// transport relies on (every layer below walks values recursively, within the
+/// server's stack budget, see `startup::WORKER_STACK_BYTES`). Odoo accepts what
+/// CPython's recursion limit lets through (about 900 levels); no client nests
+/// beyond a few dozen.
+pub const MAX_JSON_DEPTH: usize = 128;
 
 const JSON_ROUTES: &[&str] = &[
     "/jsonrpc",
@@ -267,6 +280,20 @@ async fn handle(services: Arc<Services>, req: HttpRequest) -> Result<HttpRespons
     };
     let parsed: Value = match serde_json::from_slice(&bytes) {
         Ok(v) => v,
+        // serde_json stops at 128 levels of nesting (MAX_JSON_DEPTH), the bound every
+        // layer below relies on. Odoo meets too deep a body with CPython's
+        // RecursionError, as a JSON-RPC error without an id rather than a 400.
+        Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
+            let err = crate::errors::OdooError::RecursionError(
+                "maximum recursion depth exceeded while decoding a JSON array from a unicode string"
+                    .into(),
+            );
+            let generic = services.settings.generic_error_code();
+            return Ok(
+                Reply::json(&envelope::error(&Value::Null, &err, generic, &Map::new()))
+                    .into_response(),
+            );
+        }
         Err(_) => {
             return Ok(Reply::text(StatusCode::BAD_REQUEST, "Invalid JSON data").into_response())
         }
@@ -291,6 +318,7 @@ async fn handle(services: Arc<Services>, req: HttpRequest) -> Result<HttpRespons
         names,
         session_id: cookie(&parts.headers, "session_id"),
         route: route.to_string(),
+        peer: peer_of(&parts),
     };
     let generic = services.settings.generic_error_code();
     let (value, set_cookie) = match rpc::handle(&services, request).await {
@@ -330,6 +358,7 @@ async fn handle_xmlrpc(
                 names,
                 session_id: None,
                 route: format!("/xmlrpc/2/{service}"),
+                peer: peer_of(&parts),
             };
             match rpc::handle(services, request).await {
                 Ok(reply) => xmlrpc::response(reply.result.as_ref()),

@@ -11,6 +11,7 @@
 use base64::Engine as _;
 use serde_json::{Map, Number, Value};
 
+use super::xml_tree::{self, Node};
 use crate::errors::OdooError;
 
 /// The services under `/xmlrpc/2/`.
@@ -23,32 +24,55 @@ pub fn service_of(path: &str) -> Option<&'static str> {
     }
 }
 
-/// Decodes a `methodCall` into its method name and parameters.
-pub fn parse_call(body: &[u8]) -> Result<(String, Vec<Value>), String> {
-    let text = std::str::from_utf8(body).map_err(|e| format!("the body is not UTF-8: {e}"))?;
-    let doc = roxmltree::Document::parse(text).map_err(|e| format!("not well-formed: {e}"))?;
-    let root = doc.root_element();
-    if root.tag_name().name() != "methodCall" {
-        return Err(format!(
-            "expected a methodCall, found <{}>",
-            root.tag_name().name()
-        ));
+/// The deepest `<array>`/`<struct>` nesting decoded, the same bound as JSON bodies
+/// (serde_json's recursion limit): every layer below walks values recursively, so
+/// this is what keeps them within the stack. Python's `xmlrpc.client` has no limit of
+/// its own; a deeper value is answered with CPython's `RecursionError`, as a fault.
+pub const MAX_DEPTH: usize = 128;
+
+/// Why a `methodCall` could not be decoded.
+#[derive(Debug, PartialEq)]
+pub enum Malformed {
+    /// Not XML-RPC: answered with an `ExpatError`-like fault.
+    Syntax(String),
+    /// Nested beyond [`MAX_DEPTH`].
+    TooDeep,
+}
+
+impl From<String> for Malformed {
+    fn from(text: String) -> Malformed {
+        Malformed::Syntax(text)
     }
-    let method = child(root, "methodName")
-        .and_then(|n| n.text())
-        .map(|t| t.trim().to_string())
+}
+
+impl From<&str> for Malformed {
+    fn from(text: &str) -> Malformed {
+        Malformed::Syntax(text.to_string())
+    }
+}
+
+/// Decodes a `methodCall` into its method name and parameters. The XML tree is built
+/// and the values are decoded with explicit stacks: no nesting depth reaches the
+/// thread's stack. DTDs (hence declared entities) are refused.
+pub fn parse_call(body: &[u8]) -> Result<(String, Vec<Value>), Malformed> {
+    let text = std::str::from_utf8(body).map_err(|e| format!("the body is not UTF-8: {e}"))?;
+    let doc = xml_tree::parse(text)?;
+    let root = doc.root();
+    if root.name() != "methodCall" {
+        return Err(format!("expected a methodCall, found <{}>", root.name()).into());
+    }
+    let method = root
+        .child("methodName")
+        .map(|n| n.text().trim().to_string())
         .filter(|t| !t.is_empty())
         .ok_or("the methodCall has no methodName")?;
     let mut params = Vec::new();
-    if let Some(list) = child(root, "params") {
-        for param in elements(list) {
-            if param.tag_name().name() != "param" {
-                return Err(format!(
-                    "unexpected <{}> in params",
-                    param.tag_name().name()
-                ));
+    if let Some(list) = root.child("params") {
+        for param in list.children() {
+            if param.name() != "param" {
+                return Err(format!("unexpected <{}> in params", param.name()).into());
             }
-            let value = child(param, "value").ok_or("a param without a value")?;
+            let value = param.child("value").ok_or("a param without a value")?;
             params.push(decode_value(value)?);
         }
     }
@@ -83,11 +107,14 @@ pub fn error_fault(err: &OdooError) -> String {
 }
 
 /// A fault for a request that could not be decoded.
-pub fn parse_fault(problem: &str) -> String {
-    fault(
-        1,
-        &format!("Traceback (most recent call last):\nxml.parsers.expat.ExpatError: {problem}"),
-    )
+pub fn parse_fault(problem: &Malformed) -> String {
+    match problem {
+        Malformed::Syntax(text) => fault(
+            1,
+            &format!("Traceback (most recent call last):\nxml.parsers.expat.ExpatError: {text}"),
+        ),
+        Malformed::TooDeep => error_fault(&OdooError::too_deep()),
+    }
 }
 
 fn fault(code: i64, text: &str) -> String {
@@ -97,81 +124,144 @@ fn fault(code: i64, text: &str) -> String {
     )
 }
 
-fn child<'a, 'i>(node: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
-    node.children()
-        .find(|c| c.is_element() && c.tag_name().name() == name)
+/// A scalar `<value>`, or the start of an array or struct whose items follow.
+enum Decoded<'a> {
+    Scalar(Value),
+    Array(Vec<Node<'a>>),
+    Struct(Vec<(String, Node<'a>)>),
 }
 
-fn elements<'a, 'i>(
-    node: roxmltree::Node<'a, 'i>,
-) -> impl Iterator<Item = roxmltree::Node<'a, 'i>> {
-    node.children().filter(|c| c.is_element())
-}
-
-fn text_of(node: roxmltree::Node<'_, '_>) -> String {
-    node.children()
-        .filter(|c| c.is_text())
-        .filter_map(|c| c.text())
-        .collect()
-}
-
-fn decode_value(value: roxmltree::Node<'_, '_>) -> Result<Value, String> {
-    let Some(typed) = elements(value).next() else {
+fn decode_one<'a>(value: Node<'a>) -> Result<Decoded<'a>, Malformed> {
+    let Some(typed) = value.children().next() else {
         // A value without a type element is a string.
-        return Ok(Value::String(text_of(value)));
+        return Ok(Decoded::Scalar(Value::String(value.text().to_string())));
     };
-    let text = text_of(typed);
+    let text = typed.text().to_string();
     let number = |t: &str| -> Result<Value, String> {
         t.trim()
             .parse::<Number>()
             .map(Value::Number)
             .map_err(|_| format!("'{}' is not a number", t.trim()))
     };
-    match typed.tag_name().name() {
+    let scalar = match typed.name() {
         "int" | "i4" | "i8" => {
             let n: i64 = text
                 .trim()
                 .parse()
                 .map_err(|_| format!("'{}' is not an integer", text.trim()))?;
-            Ok(Value::from(n))
+            Value::from(n)
         }
         // Kept as written: an amount like 12.50 stays exactly 12.50.
-        "double" => number(&text),
+        "double" => number(&text)?,
         "boolean" => match text.trim() {
-            "1" => Ok(Value::Bool(true)),
-            "0" => Ok(Value::Bool(false)),
-            other => Err(format!("'{other}' is not a boolean")),
+            "1" => Value::Bool(true),
+            "0" => Value::Bool(false),
+            other => return Err(format!("'{other}' is not a boolean").into()),
         },
-        "string" => Ok(Value::String(text)),
-        "nil" => Ok(Value::Null),
-        "dateTime.iso8601" => Ok(Value::String(text.trim().to_string())),
+        "string" => Value::String(text),
+        "nil" => Value::Null,
+        "dateTime.iso8601" => Value::String(text.trim().to_string()),
         "base64" => {
             let compact: String = text.split_whitespace().collect();
             base64::engine::general_purpose::STANDARD
                 .decode(compact.as_bytes())
                 .map_err(|e| format!("bad base64: {e}"))?;
-            Ok(Value::String(compact))
+            Value::String(compact)
         }
         "array" => {
-            let data = child(typed, "data").ok_or("an array without data")?;
-            elements(data)
-                .map(decode_value)
-                .collect::<Result<_, _>>()
-                .map(Value::Array)
+            let data = typed.child("data").ok_or("an array without data")?;
+            return Ok(Decoded::Array(data.children().collect()));
         }
         "struct" => {
-            let mut map = Map::new();
-            for member in elements(typed) {
-                let name = child(member, "name")
-                    .map(text_of)
+            let mut members = Vec::new();
+            for member in typed.children() {
+                let name = member
+                    .child("name")
+                    .map(|n| n.text().to_string())
                     .ok_or("a struct member without a name")?;
-                let value = child(member, "value").ok_or("a struct member without a value")?;
-                map.insert(name, decode_value(value)?);
+                let value = member
+                    .child("value")
+                    .ok_or("a struct member without a value")?;
+                members.push((name, value));
             }
-            Ok(Value::Object(map))
+            return Ok(Decoded::Struct(members));
         }
-        other => Err(format!("unknown value type <{other}>")),
+        other => return Err(format!("unknown value type <{other}>").into()),
+    };
+    Ok(Decoded::Scalar(scalar))
+}
+
+/// A container being filled, with the items still to decode.
+enum Open<'a> {
+    Array(Vec<Value>, std::vec::IntoIter<Node<'a>>),
+    Struct(
+        Map<String, Value>,
+        std::vec::IntoIter<(String, Node<'a>)>,
+        Option<String>,
+    ),
+}
+
+/// Decodes a `<value>` with an explicit stack of open containers, refusing nesting
+/// beyond [`MAX_DEPTH`].
+fn decode_value(value: Node<'_>) -> Result<Value, Malformed> {
+    let mut stack: Vec<Open> = Vec::new();
+    let mut next = Some(value);
+    loop {
+        // Decode the next node, or finish the innermost container.
+        let done = match next.take() {
+            Some(node) => match decode_one(node)? {
+                Decoded::Scalar(v) => v,
+                Decoded::Array(items) => {
+                    if stack.len() >= MAX_DEPTH {
+                        return Err(Malformed::TooDeep);
+                    }
+                    stack.push(Open::Array(
+                        Vec::with_capacity(items.len()),
+                        items.into_iter(),
+                    ));
+                    continue_with(&mut stack, &mut next);
+                    continue;
+                }
+                Decoded::Struct(members) => {
+                    if stack.len() >= MAX_DEPTH {
+                        return Err(Malformed::TooDeep);
+                    }
+                    stack.push(Open::Struct(Map::new(), members.into_iter(), None));
+                    continue_with(&mut stack, &mut next);
+                    continue;
+                }
+            },
+            None => match stack.pop() {
+                Some(Open::Array(items, _)) => Value::Array(items),
+                Some(Open::Struct(map, _, _)) => Value::Object(map),
+                None => return Err("an empty value".into()),
+            },
+        };
+        // Hand the finished value to its container, or return it.
+        match stack.last_mut() {
+            None => return Ok(done),
+            Some(Open::Array(items, _)) => items.push(done),
+            Some(Open::Struct(map, _, name)) => {
+                if let Some(name) = name.take() {
+                    map.insert(name, done);
+                }
+            }
+        }
+        continue_with(&mut stack, &mut next);
     }
+}
+
+/// Sets `next` to the innermost open container's next item (`None` when it is
+/// complete, so the loop closes it).
+fn continue_with<'a>(stack: &mut [Open<'a>], next: &mut Option<Node<'a>>) {
+    *next = match stack.last_mut() {
+        Some(Open::Array(_, rest)) => rest.next(),
+        Some(Open::Struct(_, rest, name)) => rest.next().map(|(n, node)| {
+            *name = Some(n);
+            node
+        }),
+        None => None,
+    };
 }
 
 /// Encodes `v`; `Err` when it holds a `null`, which XML-RPC cannot carry.
@@ -219,10 +309,21 @@ fn encode_value(v: &Value, out: &mut String) -> Result<(), ()> {
     Ok(())
 }
 
+/// Escapes text for XML, leaving out the characters XML 1.0 cannot carry (control
+/// characters), as Odoo's marshaller does (`dump_unicode`).
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c if c < ' ' && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\u{fffe}' | '\u{ffff}' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -264,6 +365,53 @@ mod tests {
         }
     }
 
+    fn nested(depth: usize) -> String {
+        format!(
+            "<methodCall><methodName>version</methodName><params><param>{}<value><int>1</int></value>{}</param></params></methodCall>",
+            "<value><array><data>".repeat(depth),
+            "</data></array></value>".repeat(depth)
+        )
+    }
+
+    #[test]
+    fn deep_values_are_refused_without_recursion() {
+        // The issue's crash: 1,030 nested arrays. And far deeper, on a small stack:
+        // neither the XML parser nor the decoder recurses per level.
+        let ok = nested(MAX_DEPTH);
+        let (_, params) = parse_call(ok.as_bytes()).unwrap();
+        let mut v = &params[0];
+        for _ in 0..MAX_DEPTH {
+            v = &v[0];
+        }
+        assert_eq!(v, &json!(1));
+        for depth in [MAX_DEPTH + 1, 1030, 100_000] {
+            let body = nested(depth);
+            let result = std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn(move || parse_call(body.as_bytes()).err())
+                .unwrap()
+                .join()
+                .unwrap();
+            assert_eq!(result, Some(Malformed::TooDeep), "{depth}");
+        }
+        let fault = parse_fault(&Malformed::TooDeep);
+        assert!(fault.contains("<int>1</int>") && fault.contains("RecursionError"));
+    }
+
+    #[test]
+    fn entities_and_dtds_are_refused() {
+        let laughs = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><methodCall><methodName>&lol2;</methodName></methodCall>"#;
+        assert!(matches!(
+            parse_call(laughs.as_bytes()),
+            Err(Malformed::Syntax(_))
+        ));
+        let external = r#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><methodCall><methodName>&e;</methodName></methodCall>"#;
+        assert!(matches!(
+            parse_call(external.as_bytes()),
+            Err(Malformed::Syntax(_))
+        ));
+    }
+
     #[test]
     fn encodes_results_and_refuses_none() {
         let xml = response(Some(&json!([{"id": 1, "name": "A <b> & c", "ok": false}])));
@@ -276,6 +424,8 @@ mod tests {
         assert!(none.contains("<int>1</int>") && none.contains("cannot marshal None"));
         let nested = response(Some(&json!({"a": null})));
         assert!(nested.contains("<fault>"));
+        let control = response(Some(&json!("a\u{0}b\u{1}c\td")));
+        assert!(control.contains("<string>abc\td</string>"), "{control}");
     }
 
     #[test]

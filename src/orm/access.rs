@@ -167,11 +167,8 @@ impl<'a> Env<'a> {
         if self.su {
             return Ok(visible);
         }
-        let hidden: Vec<i64> = ids
-            .iter()
-            .copied()
-            .filter(|i| !visible.contains(i))
-            .collect();
+        let seen: HashSet<i64> = visible.iter().copied().collect();
+        let hidden: Vec<i64> = ids.iter().copied().filter(|i| !seen.contains(i)).collect();
         if !hidden.is_empty() {
             let forbidden = self.sudo().existing(model, &hidden).await?;
             if !forbidden.is_empty() {
@@ -248,7 +245,12 @@ impl<'a> Env<'a> {
         ids: &[i64],
         op: Operation,
     ) -> OdooResult<()> {
-        let present = self.sudo().existing(model, ids).await?;
+        let present: HashSet<i64> = self
+            .sudo()
+            .existing(model, ids)
+            .await?
+            .into_iter()
+            .collect();
         if let Some(missing) = ids.iter().find(|i| !present.contains(i)) {
             return Err(self.missing_error(model, *missing));
         }

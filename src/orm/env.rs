@@ -213,6 +213,17 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// `column IN ids`, however many ids: a long list is bound as one parameter (see
+    /// `domain::in_list`), so 100,000 ids fit in a statement on both backends.
+    pub fn id_in(&self, column: &str, ids: &[i64]) -> sea_orm::sea_query::SimpleExpr {
+        super::domain::in_list(
+            self.backend,
+            Expr::col(Alias::new(column)).into(),
+            ids.iter().map(|i| sea_orm::Value::from(*i)).collect(),
+            false,
+        )
+    }
+
     pub(super) fn build<S: sea_orm::StatementBuilder>(&self, q: &S) -> Statement {
         self.backend.build(q)
     }

@@ -14,12 +14,13 @@ pub mod registry;
 pub mod values;
 
 mod access;
+mod hierarchy;
 mod read;
 mod schema;
 mod search;
 mod unlink_copy;
 mod write;
-mod x2many;
+pub mod x2many;
 
 pub use access::{group_display_name, group_name};
 pub use env::{row_id, Env, Operation, UserInfo, SUPERUSER_ID};

@@ -84,7 +84,7 @@ impl<'a> Env<'a> {
                     let mut q = Query::select();
                     q.columns([Alias::new(*column1), Alias::new(*column2)])
                         .from(Alias::new(*relation))
-                        .and_where(Expr::col(Alias::new(*column1)).is_in(ids.iter().copied()));
+                        .and_where(self.id_in(column1, ids));
                     for row in self.query_all(self.build(&q)).await? {
                         pairs.push((row_id(&row, column1)?, row_id(&row, column2)?));
                     }
@@ -94,7 +94,7 @@ impl<'a> Env<'a> {
                     let mut q = Query::select();
                     q.columns([Alias::new(*inverse), Alias::new("id")])
                         .from(Alias::new(co.table.as_str()))
-                        .and_where(Expr::col(Alias::new(*inverse)).is_in(ids.iter().copied()));
+                        .and_where(self.id_in(inverse, ids));
                     for row in self.query_all(self.build(&q)).await? {
                         pairs.push((row_id(&row, inverse)?, row_id(&row, "id")?));
                     }

@@ -65,13 +65,98 @@ impl<'a> Env<'a> {
         Ok(out)
     }
 
-    /// The full domain a search runs: the caller's, the active filter and the rules.
+    /// The full domain a search runs: the caller's, the active filter and the rules,
+    /// on the model and on every other model a sub-domain reads.
     pub fn effective_domain(&self, model: &Model, domain: Domain) -> OdooResult<Domain> {
-        let mut d = domain;
+        let mut d = self.restrict_subdomains(model, domain)?;
         if model.has_field("active") && self.active_test() && !d.mentions("active") {
             d = d.and(Domain::leaf("active", Op::Eq, Value::Bool(true)));
         }
         Ok(d.and(self.rule_domain(model)?))
+    }
+
+    /// Sub-domains on other models (`any`, paths through relations, names compared
+    /// to a relational field) read those models as the caller, as Odoo's
+    /// `comodel._search`: their access rights, record rules and active filter. A
+    /// cashier cannot learn another company's partners by filtering on them.
+    fn restrict_subdomains(&self, model: &Model, domain: Domain) -> OdooResult<Domain> {
+        Ok(match domain {
+            Domain::And(items) => Domain::And(
+                items
+                    .into_iter()
+                    .map(|d| self.restrict_subdomains(model, d))
+                    .collect::<OdooResult<_>>()?,
+            ),
+            Domain::Or(items) => Domain::Or(
+                items
+                    .into_iter()
+                    .map(|d| self.restrict_subdomains(model, d))
+                    .collect::<OdooResult<_>>()?,
+            ),
+            Domain::Not(d) => Domain::Not(Box::new(self.restrict_subdomains(model, *d)?)),
+            Domain::Leaf {
+                path,
+                op,
+                value,
+                raw,
+            } => {
+                let comodel = model
+                    .get_field(&path[0])
+                    .and_then(|f| f.ty.comodel())
+                    .and_then(|c| self.registry.get(c));
+                let Some(co) = comodel else {
+                    return Ok(Domain::Leaf {
+                        path,
+                        op,
+                        value,
+                        raw,
+                    });
+                };
+                // The condition on the comodel, and whether records must match it.
+                let (sub, op) = if path.len() > 1 {
+                    let rest = Domain::Leaf {
+                        path: path[1..].to_vec(),
+                        op,
+                        value,
+                        raw: raw.clone(),
+                    };
+                    (rest, Op::Any)
+                } else if matches!(op, Op::Any | Op::NotAny) {
+                    (Domain::parse(&value)?, op)
+                } else if names_records(&value) && !matches!(op, Op::ChildOf | Op::ParentOf) {
+                    let name = Domain::Leaf {
+                        path: vec![co.rec_name.to_string()],
+                        op: op.positive(),
+                        value,
+                        raw: raw.clone(),
+                    };
+                    (
+                        name,
+                        if op.is_negative() {
+                            Op::NotAny
+                        } else {
+                            Op::Any
+                        },
+                    )
+                } else {
+                    return Ok(Domain::Leaf {
+                        path,
+                        op,
+                        value,
+                        raw,
+                    });
+                };
+                self.check_access(co, Operation::Read)?;
+                let sub = self.effective_domain(co, sub)?;
+                Domain::Leaf {
+                    path: path[..1].to_vec(),
+                    op,
+                    value: sub.to_json(),
+                    raw,
+                }
+            }
+            other => other,
+        })
     }
 
     pub fn search<'b>(
@@ -454,5 +539,14 @@ impl<'a> Env<'a> {
             .iter()
             .map(|id| json!([id, names.get(id).cloned().unwrap_or_default()]))
             .collect())
+    }
+}
+
+/// Whether a relational comparison value names records rather than giving ids.
+fn names_records(v: &Value) -> bool {
+    match v {
+        Value::String(_) => true,
+        Value::Array(items) => !items.is_empty() && items.iter().all(Value::is_string),
+        _ => false,
     }
 }

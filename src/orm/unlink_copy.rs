@@ -2,7 +2,7 @@
 
 use futures::future::BoxFuture;
 use models::{Field, FieldType};
-use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::sea_query::{Alias, Query};
 use serde_json::{json, Map, Value};
 
 use super::env::{ids_of, Env, Operation};
@@ -30,7 +30,7 @@ impl<'a> Env<'a> {
             m.behaviour.before_unlink(self, &ids).await?;
             let q = Query::delete()
                 .from_table(Alias::new(m.table.as_str()))
-                .and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied()))
+                .and_where(self.id_in("id", &ids))
                 .to_owned();
             self.execute(self.build(&q)).await?;
             Ok(())

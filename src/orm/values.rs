@@ -41,6 +41,18 @@ pub fn f64_to_decimal(f: f64) -> Decimal {
         .unwrap_or_default()
 }
 
+/// psycopg2's refusal of a NUL byte in a query parameter, which Odoo lets through as
+/// a `ValueError`: given on both backends (SQLite would store it).
+pub const NUL_ERROR: &str = "A string literal cannot contain NUL (0x00) characters.";
+
+/// Refuses a string holding a NUL byte, as Odoo's database driver does.
+pub fn no_nul(s: &str) -> OdooResult<()> {
+    if s.contains('\0') {
+        return Err(OdooError::ValueError(NUL_ERROR.into()));
+    }
+    Ok(())
+}
+
 fn invalid(model: &str, field: &Field, v: &Value) -> OdooError {
     OdooError::ValueError(format!(
         "Wrong value for {}.{}: {}",
@@ -143,6 +155,19 @@ fn is_empty(v: &Value) -> bool {
     matches!(v, Value::Null | Value::Bool(false))
 }
 
+/// Python's name of a JSON value's type, as `TypeError` messages print it.
+pub fn python_type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "NoneType",
+        Value::Bool(_) => "bool",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "int",
+        Value::Number(_) => "float",
+        Value::String(_) => "str",
+        Value::Array(_) => "list",
+        Value::Object(_) => "dict",
+    }
+}
+
 /// Ids as Python prints a tuple of them: `()`, `(3,)`, `(3, 4)`.
 pub fn python_tuple(ids: &[i64]) -> String {
     match ids {
@@ -160,6 +185,9 @@ pub fn python_tuple(ids: &[i64]) -> String {
 /// Converts a client value into the column value of `field`, refusing wrong types.
 pub fn to_column(model: &str, field: &Field, v: &Value, backend: DbBackend) -> OdooResult<DbValue> {
     let sqlite = backend == DbBackend::Sqlite;
+    if let Value::String(s) = v {
+        no_nul(s)?;
+    }
     Ok(match &field.ty {
         FieldType::Char { .. } | FieldType::Text => match v {
             _ if is_empty(v) => DbValue::String(None),

@@ -14,6 +14,18 @@ use super::registry::ModelDef;
 use super::values;
 use crate::errors::{OdooError, OdooResult};
 
+/// Fields a client never sets: Odoo pops them from the values of `create` and
+/// `write` (`_prepare_create_values`, `write`'s `bad_names`) and sets the log
+/// columns itself.
+const MAGIC_FIELDS: &[&str] = &[
+    "id",
+    "parent_path",
+    "create_uid",
+    "create_date",
+    "write_uid",
+    "write_date",
+];
+
 /// Values of a create or write, sorted by where they go.
 struct Split {
     /// Stored columns of the model's table, converted for the backend.
@@ -35,7 +47,7 @@ impl<'a> Env<'a> {
         };
         for (k, v) in vals {
             let f = m.get_field(k).ok_or_else(|| invalid_field(m, k))?;
-            if f.name == "id" || f.write_only || f.computed {
+            if MAGIC_FIELDS.contains(&f.name) || f.write_only || f.computed {
                 continue;
             }
             if f.related.is_some() {
@@ -227,7 +239,7 @@ impl<'a> Env<'a> {
             }
             q.value(Alias::new("write_uid"), self.uid() as i32);
             q.value(Alias::new("write_date"), values::now_column(self.backend));
-            q.and_where(Expr::col(Alias::new("id")).is_in(ids.iter().copied()));
+            q.and_where(self.id_in("id", ids));
             self.execute(self.build(&q)).await?;
             self.apply_relations(m, ids, &split).await?;
             self.recompute(m, ids).await?;

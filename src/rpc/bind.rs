@@ -100,10 +100,21 @@ impl<'m> Bound<'m> {
         self.raw(i).ok_or_else(|| self.missing(i))
     }
 
-    /// A non-negative integer (`offset`, `limit`); `False` or absent is `None`.
+    /// A non-negative integer (`offset`, `limit`); `False` or absent is `None`. SQL
+    /// takes at most a signed 64-bit `LIMIT`/`OFFSET`: a larger number is refused
+    /// here (Odoo lets PostgreSQL refuse it: "bigint out of range").
     pub fn u64(&self, i: usize) -> OdooResult<Option<u64>> {
         match self.get(i) {
             None | Some(Value::Bool(false)) => Ok(None),
+            Some(Value::Number(n))
+                if n.as_u64().is_some_and(|n| n > i64::MAX as u64) || is_huge(n) =>
+            {
+                Err(OdooError::ValueError(format!(
+                    "{} out of range: {n} (at most {})",
+                    self.name(i),
+                    i64::MAX
+                )))
+            }
             Some(v) => v.as_u64().map(Some).ok_or_else(|| {
                 OdooError::TypeError(format!("{} must be a non-negative integer", self.name(i)))
             }),
@@ -201,6 +212,17 @@ impl<'m> Bound<'m> {
     }
 }
 
+/// Whether a JSON number is a positive integer beyond 64 bits (`2**64`, `1e30`).
+fn is_huge(n: &serde_json::Number) -> bool {
+    let text = n.to_string();
+    n.as_u64().is_none()
+        && n.as_i64().is_none()
+        && !text.starts_with('-')
+        && text
+            .parse::<f64>()
+            .is_ok_and(|f| f >= i64::MAX as f64 && f.fract() == 0.0)
+}
+
 /// Record ids from a value: a list of ints or a single int.
 pub fn parse_ids(v: Option<&Value>) -> OdooResult<Vec<i64>> {
     match v {
@@ -260,6 +282,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!(b.u64(2).unwrap(), Some(5));
+        for huge in ["9223372036854775808", "18446744073709551616", "1e30"] {
+            let n: Value = serde_json::from_str(huge).unwrap();
+            let b = Bound::bind("search", &["limit"], &[n], &Map::new()).unwrap();
+            assert!(
+                matches!(b.u64(0), Err(OdooError::ValueError(m)) if m.starts_with("limit out of range"))
+            );
+        }
+        let b = Bound::bind("search", &["limit"], &[json!(i64::MAX)], &Map::new()).unwrap();
+        assert_eq!(b.u64(0).unwrap(), Some(i64::MAX as u64));
         assert!(b.get(1).is_none());
         let err = Bound::bind("search", &["domain"], &[json!([]), json!(1)], &Map::new())
             .err()

@@ -21,8 +21,8 @@ use tracing::Instrument;
 pub use call::{Call, CallNames};
 pub use session_info::{session_info, translations};
 
+use crate::auth::session;
 use crate::auth::users::CredentialKind;
-use crate::auth::{session, users};
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::behaviour::{Outcome, Settled};
 use crate::orm::{Env, UserInfo};
@@ -53,6 +53,9 @@ pub struct Request {
     pub session_id: Option<String>,
     /// The path the client called, for the log line.
     pub route: String,
+    /// The client's address, when the transport knows it: the login throttle counts
+    /// failures per address, as Odoo does.
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 /// Runs a request in its span and writes its one log line: never credentials, keys
@@ -76,7 +79,10 @@ pub async fn handle(services: &Arc<Services>, request: Request) -> OdooResult<Re
     let started = Instant::now();
     async move {
         let result = match request.call {
-            Ok(call) => run(services, call, request.session_id.as_deref()).await,
+            Ok(call) => {
+                let client = request.peer.map(|p| p.ip());
+                run(services, call, request.session_id.as_deref(), client).await
+            }
             Err(e) => Err(e),
         };
         let outcome = match &result {
@@ -153,6 +159,9 @@ macro_rules! in_transaction {
     }};
 }
 
+// After the macro: the password checks run their reads with it.
+mod login;
+
 /// The superuser's environment on `tx`, with the services as its host.
 fn system<'a>(services: &'a Services, tx: &'a sea_orm::DatabaseTransaction) -> Env<'a> {
     Env::system(tx, services.registry, services)
@@ -175,7 +184,12 @@ fn version(services: &Services) -> Value {
     })
 }
 
-async fn run(services: &Arc<Services>, call: Call, session_id: Option<&str>) -> OdooResult<Reply> {
+async fn run(
+    services: &Arc<Services>,
+    call: Call,
+    session_id: Option<&str>,
+    client: Option<std::net::IpAddr>,
+) -> OdooResult<Reply> {
     let settings = &services.settings;
     match call {
         Call::Version => Ok(Reply::value(version(services))),
@@ -194,19 +208,15 @@ async fn run(services: &Arc<Services>, call: Call, session_id: Option<&str>) -> 
             check_db(services, &db)?;
             // Odoo's `exp_authenticate` turns every AccessDenied (the throttle's
             // included) into `false`.
-            let uid = in_transaction!(services, |tx| {
-                match login(
-                    &system(services, &tx),
-                    &user,
-                    &password,
-                    CredentialKind::Rpc,
-                )
-                .await
+            let who = login::Who::Login(&user);
+            let uid =
+                match login::check_password(services, client, who, &password, CredentialKind::Rpc)
+                    .await
                 {
-                    Err(OdooError::AccessDenied(_)) => Ok(None),
-                    other => other,
-                }
-            })?;
+                    Ok(user) => user.map(|u| u.uid),
+                    Err(OdooError::AccessDenied(_)) => None,
+                    Err(other) => return Err(other),
+                };
             if let Some(uid) = uid {
                 tracing::Span::current().record("uid", uid);
             }
@@ -221,23 +231,10 @@ async fn run(services: &Arc<Services>, call: Call, session_id: Option<&str>) -> 
             call,
         } => {
             check_db(services, &db)?;
-            let user = in_transaction!(services, |tx| {
-                let system = system(services, &tx);
-                if !users::check_credentials(
-                    &system,
-                    &services.auth,
-                    uid,
-                    &password,
-                    CredentialKind::Rpc,
-                )
+            let who = login::Who::Uid(uid);
+            let user = login::check_password(services, client, who, &password, CredentialKind::Rpc)
                 .await?
-                {
-                    return Err(OdooError::access_denied());
-                }
-                users::load_user(&system, uid)
-                    .await?
-                    .ok_or_else(OdooError::access_denied)
-            })?;
+                .ok_or_else(OdooError::access_denied)?;
             tracing::Span::current().record("uid", uid);
             let call = call?;
             let context = call.context.clone().unwrap_or_default();
@@ -249,8 +246,19 @@ async fn run(services: &Arc<Services>, call: Call, session_id: Option<&str>) -> 
             password,
         } => {
             check_db(services, &db)?;
+            let who = login::Who::Login(&user);
+            let info = login::check_password(
+                services,
+                client,
+                who,
+                &password,
+                CredentialKind::Interactive,
+            )
+            .await?
+            .ok_or_else(OdooError::access_denied)?;
+            tracing::Span::current().record("uid", info.uid);
             in_transaction!(services, |tx| {
-                authenticate(&system(services, &tx), &db, &user, &password, session_id).await
+                authenticate(&system(services, &tx), &db, &info, session_id).await
             })
         }
         Call::SessionInfo => {
@@ -347,34 +355,6 @@ fn clean_action(result: Option<Value>) -> Value {
     Value::Object(action)
 }
 
-/// Verifies a login and password, with the login throttle. `Ok(None)` for bad credentials.
-async fn login(
-    system: &Env<'_>,
-    login: &str,
-    password: &str,
-    kind: CredentialKind,
-) -> OdooResult<Option<i64>> {
-    let services: &Services = system.host()?;
-    let throttle = &services.auth.throttle;
-    if throttle.check(login).is_err() {
-        return Err(OdooError::AccessDenied(
-            "Too many login failures, please wait a bit before trying again.".into(),
-        ));
-    }
-    let uid = users::find_login(system, login).await?;
-    let ok = match uid {
-        Some(uid) => users::check_credentials(system, &services.auth, uid, password, kind).await?,
-        None => false,
-    };
-    if ok {
-        throttle.record_success(login);
-        Ok(uid)
-    } else {
-        throttle.record_failure(login);
-        Ok(None)
-    }
-}
-
 fn session_cookie(sid: &str) -> String {
     let expires =
         (chrono::Utc::now() + chrono::Duration::days(7)).format("%a, %d %b %Y %H:%M:%S GMT");
@@ -386,26 +366,19 @@ fn expired_cookie() -> String {
         .to_string()
 }
 
-/// `/web/session/authenticate`: a new session (the previous one, if any, ends: the
-/// session id rotates at login) and the session info.
+/// `/web/session/authenticate`, once the password is verified: a new session (the
+/// previous one, if any, ends: the session id rotates at login) and the session info.
 async fn authenticate(
     system: &Env<'_>,
     db: &str,
-    user: &str,
-    password: &str,
+    info: &UserInfo,
     old_session: Option<&str>,
 ) -> OdooResult<Reply> {
     let services: &Services = system.host()?;
-    let uid = login(system, user, password, CredentialKind::Interactive)
-        .await?
-        .ok_or_else(OdooError::access_denied)?;
-    tracing::Span::current().record("uid", uid);
+    let uid = info.uid;
     if let Some(old) = old_session {
         session::destroy(system, old).await?;
     }
-    let info = users::load_user(system, uid)
-        .await?
-        .ok_or_else(OdooError::access_denied)?;
     let context = json!({"lang": info.lang, "tz": info.tz.clone().map(Value::String).unwrap_or(Value::Bool(false)), "uid": uid});
     let sid = session::create(
         system,

@@ -11,6 +11,7 @@ use super::web::{self, WebRead, WebSearchRead};
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::behaviour::{Args, Method, MethodKind, Outcome};
 use crate::orm::domain::{Domain, Op};
+use crate::orm::x2many::check_nesting;
 use crate::orm::{Env, ModelDef, Operation, Registry};
 
 /// A generic ORM method or a business method, with its bound arguments.
@@ -160,8 +161,14 @@ fn classic_read(b: &Bound<'_>, i: usize) -> bool {
     }
 }
 
-fn domain(b: &Bound<'_>, i: usize) -> OdooResult<Domain> {
-    Domain::parse(b.get(i).unwrap_or(&Value::Null))
+/// The domain argument `i`, parsed on the call's model.
+fn domain(
+    r: &'static Registry,
+    m: &'static ModelDef,
+    b: &Bound<'_>,
+    i: usize,
+) -> OdooResult<Domain> {
+    Domain::parse_for(b.get(i).unwrap_or(&Value::Null), m, r)
 }
 
 impl std::fmt::Debug for ModelCall {
@@ -199,7 +206,7 @@ impl ModelCall {
             Some(Value::Object(c)) => Some(c.clone()),
             _ => None,
         };
-        let method = parse_method(m, &method, &args, &kwargs)?;
+        let method = parse_method(registry, m, &method, &args, &kwargs)?;
         Ok(ModelCall {
             model: m,
             method,
@@ -346,6 +353,7 @@ impl ModelCall {
 }
 
 fn parse_method(
+    r: &'static Registry,
     m: &'static ModelDef,
     method: &str,
     a: &[Value],
@@ -354,7 +362,7 @@ fn parse_method(
     Ok(match method {
         "create" => {
             let b = Bound::bind("create", &["vals_list"], a, k)?;
-            match b.required(0)? {
+            let call = match b.required(0)? {
                 Value::Array(items) => MethodCall::Create {
                     vals_list: items
                         .iter()
@@ -366,13 +374,21 @@ fn parse_method(
                     vals_list: vec![as_object(other, "vals")?],
                     single: true,
                 },
+            };
+            if let MethodCall::Create { vals_list, .. } = &call {
+                for vals in vals_list {
+                    check_nesting(r, m, vals)?;
+                }
             }
+            call
         }
         "write" => {
             let b = Bound::bind("write", &["ids", "vals"], a, k)?;
+            let vals = as_object(b.required(1)?, "vals")?;
+            check_nesting(r, m, &vals)?;
             MethodCall::Write {
                 ids: b.ids(0)?,
-                vals: as_object(b.required(1)?, "vals")?,
+                vals,
             }
         }
         "unlink" => {
@@ -394,7 +410,7 @@ fn parse_method(
                 a,
                 k,
             )?;
-            let domain = domain(&b, 0)?;
+            let domain = domain(r, m, &b, 0)?;
             if b.get(4).and_then(Value::as_bool) == Some(true) {
                 MethodCall::SearchCount {
                     domain,
@@ -412,7 +428,7 @@ fn parse_method(
         "search_count" => {
             let b = Bound::bind("search_count", &["domain", "limit"], a, k)?;
             MethodCall::SearchCount {
-                domain: domain(&b, 0)?,
+                domain: domain(r, m, &b, 0)?,
                 limit: b.u64(1)?,
             }
         }
@@ -424,7 +440,7 @@ fn parse_method(
                 k,
             )?;
             MethodCall::SearchRead {
-                domain: domain(&b, 0)?,
+                domain: domain(r, m, &b, 0)?,
                 fields: b.strings(1)?,
                 order: b.string(4)?,
                 offset: b.u64(2)?.unwrap_or(0),
@@ -478,7 +494,7 @@ fn parse_method(
             }
             MethodCall::NameSearch {
                 name: b.string(0)?.unwrap_or_default(),
-                domain: domain(&b, 1)?,
+                domain: domain(r, m, &b, 1)?,
                 operator,
                 limit: b
                     .u64(3)?
@@ -509,7 +525,7 @@ fn parse_method(
                 raise_exception: b.get(1).and_then(Value::as_bool) != Some(false),
             }
         }
-        "web_search_read" => MethodCall::WebSearchRead(WebSearchRead::parse(a, k)?),
+        "web_search_read" => MethodCall::WebSearchRead(WebSearchRead::parse(r, m, a, k)?),
         "web_read" => MethodCall::WebRead(WebRead::parse(a, k)?),
         "name_get" => {
             let b = Bound::bind("name_get", &["ids"], a, k)?;

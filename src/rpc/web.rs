@@ -8,7 +8,8 @@ use serde_json::{json, Map, Value};
 use super::bind::Bound;
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::domain::{Domain, Op};
-use crate::orm::{Env, ModelDef};
+use crate::orm::x2many::MAX_RELATION_DEPTH;
+use crate::orm::{Env, ModelDef, Registry};
 
 /// `web_read(ids, specification)`, parsed.
 #[derive(Clone, Debug)]
@@ -39,7 +40,12 @@ pub struct WebSearchRead {
 }
 
 impl WebSearchRead {
-    pub fn parse(args: &[Value], kwargs: &Map<String, Value>) -> OdooResult<WebSearchRead> {
+    pub fn parse(
+        registry: &'static Registry,
+        model: &'static ModelDef,
+        args: &[Value],
+        kwargs: &Map<String, Value>,
+    ) -> OdooResult<WebSearchRead> {
         let b = Bound::bind(
             "web_search_read",
             &[
@@ -54,7 +60,7 @@ impl WebSearchRead {
             kwargs,
         )?;
         Ok(WebSearchRead {
-            domain: Domain::parse(b.get(0).unwrap_or(&Value::Null))?,
+            domain: Domain::parse_for(b.get(0).unwrap_or(&Value::Null), model, registry)?,
             spec: spec_of(b.get(1))?,
             offset: b.u64(2)?.unwrap_or(0),
             limit: b.u64(3)?,
@@ -69,12 +75,26 @@ fn ids_domain(ids: &[i64]) -> Domain {
     Domain::leaf("id", Op::In, json!(ids))
 }
 
+/// A specification, refused when it follows relations deeper than
+/// `MAX_RELATION_DEPTH` (each level is a nested read).
 fn spec_of(v: Option<&Value>) -> OdooResult<Map<String, Value>> {
-    match v {
-        Some(Value::Object(m)) => Ok(m.clone()),
-        None | Some(Value::Null) => Ok(Map::new()),
-        Some(_) => Err(OdooError::TypeError("specification must be a dict".into())),
+    let spec = match v {
+        Some(Value::Object(m)) => m.clone(),
+        None | Some(Value::Null) => Map::new(),
+        Some(_) => return Err(OdooError::TypeError("specification must be a dict".into())),
+    };
+    let mut stack: Vec<(&Map<String, Value>, usize)> = vec![(&spec, 0)];
+    while let Some((level, depth)) = stack.pop() {
+        for sub in level.values() {
+            if let Some(fields) = sub.get("fields").and_then(Value::as_object) {
+                if depth + 1 > MAX_RELATION_DEPTH {
+                    return Err(OdooError::too_deep());
+                }
+                stack.push((fields, depth + 1));
+            }
+        }
     }
+    Ok(spec)
 }
 
 /// Reads `ids` of `model` as `spec` asks, recursing into relational fields.
@@ -121,10 +141,7 @@ pub fn read_spec<'b>(
                             let value = match sub_cache.get(&key) {
                                 Some(v) => v.clone(),
                                 None => {
-                                    let co = env.model(comodel)?;
-                                    let mut rows =
-                                        read_spec(&env.sudo(), co, vec![id], fields).await?;
-                                    let v = rows.pop().unwrap_or(json!({"id": id}));
+                                    let v = read_many2one(env, comodel, id, fields).await?;
                                     sub_cache.insert(key, v.clone());
                                     v
                                 }
@@ -180,6 +197,35 @@ pub fn read_spec<'b>(
     })
 }
 
+/// The record a many2one points to, as Odoo 18's `web_read` reads it: its fields with
+/// the caller's rights (a record the rules hide is the caller's AccessError), but
+/// its `display_name` as the superuser, as every many2one's name is shown; asked
+/// for no field at all, only its id.
+async fn read_many2one(
+    env: &Env<'_>,
+    comodel: &str,
+    id: i64,
+    mut fields: Map<String, Value>,
+) -> OdooResult<Value> {
+    let co = env.model(comodel)?;
+    let display_name = fields.remove("display_name").is_some();
+    let mut value = if fields.is_empty() {
+        json!({"id": id})
+    } else {
+        read_spec(env, co, vec![id], fields)
+            .await?
+            .pop()
+            .unwrap_or(json!({"id": id}))
+    };
+    if display_name {
+        let names = env.sudo().display_names(co, &[id]).await?;
+        if let (Some(name), Some(map)) = (names.get(&id), value.as_object_mut()) {
+            map.insert("display_name".into(), json!(name));
+        }
+    }
+    Ok(value)
+}
+
 pub async fn web_read(env: &Env<'_>, model: &'static ModelDef, call: WebRead) -> OdooResult<Value> {
     Ok(json!(read_spec(env, model, call.ids, call.spec).await?))
 }
@@ -204,7 +250,7 @@ pub async fn web_search_read(
         Some(l) if ids.len() as u64 == l => {
             env.search_count(model.name, domain, count_limit).await?
         }
-        _ => ids.len() as i64 + offset as i64,
+        _ => (ids.len() as i64).saturating_add(offset as i64),
     };
     let records = read_spec(env, model, ids, spec).await?;
     Ok(json!({"length": length, "records": records}))

@@ -460,9 +460,8 @@ both!(failed_logins_are_throttled, |app| {
         .jsonrpc("common", "login", json!(["odoo", "cashier", "cashier"]))
         .await;
     assert_eq!(env["result"], json!(false), "{env}");
-    // ...and other logins are not affected.
-    let admin = app.as_user("admin").await;
-    assert_eq!(admin.uid, 2);
+    // Whether other logins are refused too depends on the client's address (Odoo
+    // keys its cooldown by address): `passwords::throttle_keys_by_client_address`.
 });
 
 // A hash as passlib's pbkdf2_sha512 writes it in Odoo's res_users.password (29000

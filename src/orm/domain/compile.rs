@@ -62,31 +62,31 @@ impl Compiler {
         Ok(match domain {
             Domain::True => truth(true),
             Domain::False => truth(false),
-            Domain::And(items) => {
-                let mut it = items.iter();
-                let mut acc = match it.next() {
-                    Some(d) => self.compile(model, d)?,
-                    None => truth(true),
-                };
-                for d in it {
-                    acc = acc.and(self.compile(model, d)?);
-                }
-                acc
+            Domain::And(items) | Domain::Or(items) => {
+                let and = matches!(domain, Domain::And(_));
+                let exprs = items
+                    .iter()
+                    .map(|d| self.compile(model, d))
+                    .collect::<OdooResult<Vec<_>>>()?;
+                balanced(exprs, and)
             }
-            Domain::Or(items) => {
-                let mut it = items.iter();
-                let mut acc = match it.next() {
-                    Some(d) => self.compile(model, d)?,
-                    None => truth(false),
-                };
-                for d in it {
-                    acc = acc.or(self.compile(model, d)?);
+            Domain::Not(d) => match (d.negate(), &**d) {
+                (Some(negated), _) => self.compile(model, &negated)?,
+                // `!(a.b op v)` is `a not any [(b op v)]`: records without an `a`
+                // match too, as in Odoo.
+                (
+                    None,
+                    Domain::Leaf {
+                        path,
+                        op,
+                        value,
+                        raw,
+                    },
+                ) if path.len() > 1 => {
+                    let sub = serde_json::json!([[path[1..].join("."), op.as_str(), value]]);
+                    self.leaf(model, &path[..1], Op::NotAny, &sub, raw)?
                 }
-                acc
-            }
-            Domain::Not(d) => match d.negate() {
-                Some(negated) => self.compile(model, &negated)?,
-                None => self.compile(model, d)?.not(),
+                (None, _) => self.compile(model, d)?.not(),
             },
             Domain::Leaf {
                 path,
@@ -301,6 +301,13 @@ impl Compiler {
             }
         };
         let val = |v: &Value| self.value(field, v, raw);
+        if let (
+            Op::Like | Op::NotLike | Op::ILike | Op::NotILike | Op::EqLike | Op::EqILike,
+            Value::String(s),
+        ) = (op, value)
+        {
+            values::no_nul(s)?;
+        }
         Ok(match op {
             Op::Eq | Op::Ne if matches!(value, Value::Array(_)) => {
                 return self.scalar(
@@ -369,18 +376,21 @@ impl Compiler {
                     vals.push(val(v)?);
                 }
                 let positive = op != Op::NotIn;
+                let backend = self.backend;
                 match (positive, vals.is_empty(), has_false) {
                     (true, true, false) => truth(false),
                     (true, true, true) => c().is_null(),
-                    (true, false, false) => Expr::expr(cmp_col()).is_in(vals),
-                    (true, false, true) => Expr::expr(cmp_col()).is_in(vals).or(c().is_null()),
+                    (true, false, false) => in_list(backend, cmp_col(), vals, false),
+                    (true, false, true) => {
+                        in_list(backend, cmp_col(), vals, false).or(c().is_null())
+                    }
                     (false, true, false) => truth(true),
                     (false, true, true) => c().is_not_null(),
                     (false, false, false) => {
-                        Expr::expr(cmp_col()).is_not_in(vals).or(c().is_null())
+                        in_list(backend, cmp_col(), vals, true).or(c().is_null())
                     }
                     (false, false, true) => {
-                        Expr::expr(cmp_col()).is_not_in(vals).and(c().is_not_null())
+                        in_list(backend, cmp_col(), vals, true).and(c().is_not_null())
                     }
                 }
             }
@@ -395,6 +405,9 @@ impl Compiler {
 
     /// A domain value converted to the field's column type.
     fn value(&self, field: &Field, v: &Value, raw: &Value) -> OdooResult<sea_orm::Value> {
+        if let Value::String(s) = v {
+            values::no_nul(s)?;
+        }
         let bad = || {
             OdooError::ValueError(format!(
                 "Invalid value {} in leaf {}",
@@ -437,6 +450,87 @@ impl Compiler {
             },
         })
     }
+}
+
+/// `a AND b AND …` (or `OR`) as a balanced tree: its depth, hence the recursion of
+/// the SQL builder and of the database's own parser, grows with the logarithm of the
+/// number of terms (SQLite refuses expression trees deeper than 1,000).
+fn balanced(mut exprs: Vec<SimpleExpr>, and: bool) -> SimpleExpr {
+    if exprs.is_empty() {
+        return truth(and);
+    }
+    while exprs.len() > 1 {
+        let mut next = Vec::with_capacity(exprs.len().div_ceil(2));
+        let mut it = exprs.into_iter();
+        while let Some(a) = it.next() {
+            next.push(match it.next() {
+                Some(b) if and => a.and(b),
+                Some(b) => a.or(b),
+                None => a,
+            });
+        }
+        exprs = next;
+    }
+    exprs.pop().unwrap_or_else(|| truth(and))
+}
+
+/// Lists longer than this are bound as one JSON parameter rather than one parameter
+/// per value: databases cap the parameters of a statement (SQLite at 32,766), and a
+/// client may send `('id', 'in', <100,000 ids>)`, which Odoo answers.
+pub const INLINE_LIST_MAX: usize = 16;
+
+/// `expr IN values` (or `NOT IN`), however long the list: short lists inline, long
+/// lists of integers or strings as one JSON array parameter, other long lists split
+/// into balanced groups.
+pub fn in_list(
+    backend: DbBackend,
+    expr: SimpleExpr,
+    values: Vec<sea_orm::Value>,
+    negate: bool,
+) -> SimpleExpr {
+    if values.len() <= INLINE_LIST_MAX {
+        return if negate {
+            Expr::expr(expr).is_not_in(values)
+        } else {
+            Expr::expr(expr).is_in(values)
+        };
+    }
+    let ints: Option<Vec<i64>> = values
+        .iter()
+        .map(|v| match v {
+            sea_orm::Value::BigInt(Some(i)) => Some(*i),
+            sea_orm::Value::Int(Some(i)) => Some(i64::from(*i)),
+            _ => None,
+        })
+        .collect();
+    let strings: Option<Vec<String>> = values
+        .iter()
+        .map(|v| match v {
+            sea_orm::Value::String(Some(s)) => Some(s.to_string()),
+            _ => None,
+        })
+        .collect();
+    let not = if negate { "NOT " } else { "" };
+    let (json, element) = match (ints, strings) {
+        (Some(ints), _) => (serde_json::to_string(&ints), "bigint"),
+        (_, Some(strings)) => (serde_json::to_string(&strings), "text"),
+        _ => {
+            // Floats, dates, booleans: groups of inline values.
+            let groups: Vec<SimpleExpr> = values
+                .chunks(INLINE_LIST_MAX)
+                .map(|chunk| in_list(backend, expr.clone(), chunk.to_vec(), negate))
+                .collect();
+            return balanced(groups, negate);
+        }
+    };
+    let json = json.unwrap_or_else(|_| "[]".into());
+    let template = match backend {
+        DbBackend::Postgres => format!(
+            "$1 {not}IN (SELECT CAST(jsonb_array_elements_text(CAST($2 AS jsonb)) AS {element}))"
+        ),
+        _ => format!("? {not}IN (SELECT value FROM json_each(?))"),
+    };
+    Expr::cust_with_exprs(template, [expr, Expr::val(json).into()])
 }
 
 fn truthy(v: &Value) -> bool {

@@ -2,15 +2,18 @@
 //! into parameterised sea-query expressions ([`compile`]). Values never reach SQL text.
 
 mod compile;
+mod parse;
 #[cfg(test)]
 mod tests;
 
+use models::Model;
 use serde_json::Value;
 
 use super::values::python_repr;
 use crate::errors::{OdooError, OdooResult};
 
-pub use compile::{resolve_m2m, Compiler, Declarations};
+pub use compile::{in_list, resolve_m2m, Compiler, Declarations, INLINE_LIST_MAX};
+pub use parse::{MAX_DEPTH, MAX_LEAVES, MAX_SUBDOMAIN_DEPTH};
 
 /// Comparison operators of a domain leaf.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,72 +166,16 @@ pub(super) fn leaf_repr(raw: &Value) -> String {
 }
 
 impl Domain {
-    /// Parses Odoo's prefix notation; `null`/`false` mean the empty domain.
+    /// Parses Odoo's prefix notation; `null`/`false` mean the empty domain. Fields are
+    /// left for the compiler to check.
     pub fn parse(v: &Value) -> OdooResult<Domain> {
-        let items = match v {
-            Value::Null | Value::Bool(false) => return Ok(Domain::True),
-            Value::Array(items) => items,
-            _ => return Err(syntax_error(v)),
-        };
-        let mut pos = 0;
-        let mut terms = Vec::new();
-        while pos < items.len() {
-            terms.push(Self::parse_one(items, &mut pos, v)?);
-        }
-        Ok(match terms.len() {
-            0 => Domain::True,
-            1 => terms.pop().unwrap_or(Domain::True),
-            _ => Domain::And(terms),
-        })
+        parse::parse(v, None)
     }
 
-    fn parse_one(items: &[Value], pos: &mut usize, whole: &Value) -> OdooResult<Domain> {
-        let item = items.get(*pos).ok_or_else(|| syntax_error(whole))?;
-        *pos += 1;
-        match item {
-            Value::String(s) if s == "&" || s == "|" => {
-                let a = Self::parse_one(items, pos, whole)?;
-                let b = Self::parse_one(items, pos, whole)?;
-                Ok(if s == "&" {
-                    Domain::And(vec![a, b])
-                } else {
-                    Domain::Or(vec![a, b])
-                })
-            }
-            Value::String(s) if s == "!" => {
-                Ok(Domain::Not(Box::new(Self::parse_one(items, pos, whole)?)))
-            }
-            Value::Array(leaf) if leaf.len() == 3 => {
-                if leaf[0] == 1 && leaf[1] == "=" && leaf[2] == 1 {
-                    return Ok(Domain::True);
-                }
-                if leaf[0] == 0 && leaf[1] == "=" && leaf[2] == 1 {
-                    return Ok(Domain::False);
-                }
-                let (Value::String(path), Value::String(op)) = (&leaf[0], &leaf[1]) else {
-                    return Err(OdooError::ValueError(format!(
-                        "Invalid leaf {}",
-                        leaf_repr(item)
-                    )));
-                };
-                let op = Op::parse(&op.to_lowercase()).ok_or_else(|| {
-                    OdooError::ValueError(format!("Invalid leaf {}", leaf_repr(item)))
-                })?;
-                if path.is_empty() {
-                    return Err(OdooError::ValueError(format!(
-                        "Invalid leaf {}",
-                        leaf_repr(item)
-                    )));
-                }
-                Ok(Domain::Leaf {
-                    path: path.split('.').map(str::to_string).collect(),
-                    op,
-                    value: leaf[2].clone(),
-                    raw: item.clone(),
-                })
-            }
-            _ => Err(syntax_error(whole)),
-        }
+    /// Parses a domain on `model`, reporting unknown fields in Odoo's order (leaf by
+    /// leaf, with the unpacking errors) and rewriting relational paths as `any`.
+    pub fn parse_for(v: &Value, model: &Model, models: &dyn Declarations) -> OdooResult<Domain> {
+        parse::parse(v, Some(parse::Scope { model, models }))
     }
 
     /// Back to Odoo's prefix notation (used to hand a rewritten sub-domain to `any`).
@@ -286,7 +233,8 @@ impl Domain {
 
     /// `!self` distributed the way Odoo does it (`distribute_not`): De Morgan on `&`
     /// and `|`, and leaf operators swapped for their negation, so that `!(f = v)`
-    /// matches NULL exactly like `f != v`. `None` when the `!` must stay a SQL `NOT`.
+    /// matches NULL exactly like `f != v`. `None` when the `!` must stay a SQL `NOT`,
+    /// or become `not any` (a leaf on a path through another model).
     pub fn negate(&self) -> Option<Domain> {
         let not = |d: &Domain| {
             d.negate()
@@ -303,12 +251,13 @@ impl Domain {
                 op,
                 value,
                 raw,
-            } => Domain::Leaf {
+            } if path.len() == 1 => Domain::Leaf {
                 path: path.clone(),
                 op: op.negation()?,
                 value: value.clone(),
                 raw: raw.clone(),
             },
+            Domain::Leaf { .. } => return None,
         })
     }
 

@@ -226,6 +226,7 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Settings))
 /// Another server process on an existing database (`url`), as a second worker of the
 /// same deployment would be.
 pub async fn spawn_app_on(url: &str, tweak: impl FnOnce(&mut Settings)) -> TestApp {
+    crate::secrets::capture_logs();
     let mut settings = test_settings();
     settings.database_url = url.to_string();
     tweak(&mut settings);
@@ -271,13 +272,16 @@ impl Raw {
 }
 
 /// The value of `session_id` in a `Set-Cookie` header (`session_id=...; Path=/; ...`).
+/// The session id is registered with the secrets scan: it must never reach a log.
 pub fn session_id_of(set_cookie: &str) -> String {
-    set_cookie
+    let session_id = set_cookie
         .split(';')
         .next()
         .and_then(|kv| kv.strip_prefix("session_id="))
         .unwrap_or_else(|| panic!("no session_id= in {set_cookie:?}"))
-        .to_string()
+        .to_string();
+    crate::secrets::register(&session_id);
+    session_id
 }
 
 /// A JSON-RPC 2.0 request body around `params`, as Odoo's clients send it.
