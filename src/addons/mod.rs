@@ -17,6 +17,7 @@ use crate::services::Services;
 
 pub mod account_account;
 pub mod account_journal;
+pub mod account_tax;
 pub mod ir_config_parameter;
 pub mod ir_model_access;
 pub mod ir_model_data;
