@@ -177,3 +177,69 @@ async fn check_amount(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
     }
     Ok(())
 }
+
+/// What the POS recorded for a card transaction (a PaymentIntent): the amount its
+/// positive payments took and the amount its negative (refund) payments gave back,
+/// leaving out payment `except`.
+pub(crate) async fn transaction_totals(
+    env: &Env<'_>,
+    transaction: &str,
+    except: Option<i64>,
+) -> OdooResult<(Decimal, Decimal)> {
+    let sudo = env.sudo();
+    let ids = sudo
+        .search(
+            MODEL,
+            crate::orm::domain::Domain::leaf(
+                "transaction_id",
+                crate::orm::domain::Op::Eq,
+                serde_json::json!(transaction),
+            ),
+            0,
+            None,
+            None,
+        )
+        .await?;
+    let ids: Vec<i64> = ids.into_iter().filter(|i| Some(*i) != except).collect();
+    let rows = sudo.values_of(MODEL, &ids, &["amount"]).await?;
+    let (mut paid, mut refunded) = (Decimal::ZERO, Decimal::ZERO);
+    for r in rows.values() {
+        let a = r
+            .get("amount")
+            .and_then(json_to_decimal)
+            .unwrap_or_default();
+        if a > Decimal::ZERO {
+            paid += a;
+        } else {
+            refunded -= a;
+        }
+    }
+    Ok((paid, refunded))
+}
+
+/// A Stripe refund of a PaymentIntent that paid a POS order is tied to that payment:
+/// without an amount it gives back what the POS has not refunded yet, and it never
+/// gives back more. Intents the POS never recorded are left to Stripe's own limits.
+pub(crate) async fn refundable_amount(
+    env: &Env<'_>,
+    intent: &str,
+    requested: Option<Decimal>,
+) -> OdooResult<Option<Decimal>> {
+    let (paid, refunded) = transaction_totals(env, intent, None).await?;
+    if paid <= Decimal::ZERO {
+        return Ok(requested);
+    }
+    let remaining = paid - refunded;
+    if remaining <= Decimal::ZERO {
+        return Err(OdooError::UserError(format!(
+            "The payment {intent} has already been refunded."
+        )));
+    }
+    let amount = requested.unwrap_or(remaining);
+    if amount > remaining {
+        return Err(OdooError::UserError(format!(
+            "The refund ({amount}) is more than what remains of the payment {intent} ({remaining})."
+        )));
+    }
+    Ok(Some(amount))
+}

@@ -21,6 +21,7 @@ mod parity_stripe;
 mod parity_support;
 mod passwords;
 mod pos_orders;
+mod pos_shift;
 mod properties;
 mod records;
 mod secrets;

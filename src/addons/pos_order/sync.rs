@@ -523,34 +523,25 @@ fn payment_vals(p: &PaymentIn) -> Map<String, Value> {
 }
 
 /// One captured PaymentIntent pays one payment: a positive payment naming a
-/// transaction another positive payment already holds is refused.
+/// transaction another positive payment already holds is refused, and the negative
+/// (refund) payments of a transaction never give back more than it paid.
 async fn check_transaction(env: &Env<'_>, p: &PaymentIn, this: Option<i64>) -> OdooResult<()> {
     let Some(tx) = p.vals.get("transaction_id").and_then(Value::as_str) else {
         return Ok(());
     };
-    if tx.is_empty() || p.amount.unwrap_or_default() <= Decimal::ZERO {
+    let amount = p.amount.unwrap_or_default();
+    if tx.is_empty() || amount.is_zero() {
         return Ok(());
     }
-    let sudo = env.sudo();
-    let same = sudo
-        .search(
-            PAYMENT,
-            Domain::leaf("transaction_id", Op::Eq, json!(tx)),
-            0,
-            None,
-            None,
-        )
-        .await?;
-    let others: Vec<i64> = same.into_iter().filter(|id| Some(*id) != this).collect();
-    let rows = sudo.values_of(PAYMENT, &others, &["amount"]).await?;
-    if rows.values().any(|r| {
-        r.get("amount")
-            .and_then(json_to_decimal)
-            .unwrap_or_default()
-            > Decimal::ZERO
-    }) {
+    let (paid, refunded) = crate::addons::pos_payment::transaction_totals(env, tx, this).await?;
+    if amount > Decimal::ZERO && paid > Decimal::ZERO {
         return Err(OdooError::ValidationError(format!(
             "The transaction {tx} already pays another payment."
+        )));
+    }
+    if amount < Decimal::ZERO && paid > Decimal::ZERO && refunded - amount > paid {
+        return Err(OdooError::ValidationError(format!(
+            "The refunds of the transaction {tx} would give back more than it paid ({paid})."
         )));
     }
     Ok(())
