@@ -491,3 +491,91 @@ both!(a_paid_order_is_refunded_by_a_linked_negative_order, |app| {
     );
     assert_eq!(counts(&cashier).await, before);
 });
+
+/// The client's reads after a sync (tests/data/odoo18/other_reads.json), as recorded.
+fn recorded_read(model: &str) -> (Value, Value) {
+    let reads: Value =
+        serde_json::from_str(include_str!("../data/odoo18/other_reads.json")).unwrap();
+    let call = reads["rpc_calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["request"]["params"]["model"] == json!(model))
+        .unwrap()
+        .clone();
+    (
+        call["request"]["params"].clone(),
+        call["response"]["result"][0].clone(),
+    )
+}
+
+both!(the_reads_after_a_sync_answer_as_recorded, |app| {
+    let cashier = app.as_user("cashier").await;
+    let demo = Demo::open(&app, &cashier).await;
+    let answer = sync(&cashier, &demo, json!([demo.recorded_order("read-back")])).await;
+    for (model, id) in [
+        ("pos.order.line", answer["pos.order.line"][0]["id"].clone()),
+        ("pos.payment", answer["pos.payment"][0]["id"].clone()),
+    ] {
+        let (params, recorded) = recorded_read(model);
+        let fields = params["args"][1].clone();
+        let got = cashier
+            .call_ok(
+                model,
+                "read",
+                json!([[id], fields]),
+                params["kwargs"].clone(),
+            )
+            .await;
+        assert_eq!(got.as_array().unwrap().len(), 1, "{model}");
+        assert_shape(
+            model,
+            got[0].as_object().unwrap(),
+            recorded.as_object().unwrap(),
+        );
+        assert_eq!(got[0]["id"], id);
+    }
+});
+
+both!(a_synced_draft_is_cancelled_and_a_paid_order_is_not, |app| {
+    let cashier = app.as_user("cashier").await;
+    let demo = Demo::open(&app, &cashier).await;
+    let lines = [(demo.cabinet, 1.0, 140.0, vec![], None)];
+    let draft = sync(
+        &cashier,
+        &demo,
+        json!([demo.order("to-cancel", "draft", &lines, &[])]),
+    )
+    .await;
+    let draft = draft["pos.order"][0]["id"].as_i64().unwrap();
+    let paid = sync(&cashier, &demo, json!([demo.recorded_order("stays-paid")])).await;
+    let paid = paid["pos.order"][0]["id"].as_i64().unwrap();
+    let answer = cashier
+        .call_ok(
+            "pos.order",
+            "action_pos_order_cancel",
+            json!([[draft, paid]]),
+            json!({}),
+        )
+        .await;
+    let cancelled = answer["pos.order"].as_array().unwrap();
+    assert_eq!(cancelled.len(), 1);
+    assert_eq!(
+        (cancelled[0]["id"].as_i64(), &cancelled[0]["state"]),
+        (Some(draft), &json!("cancel"))
+    );
+    assert_eq!(
+        cashier.read_field("pos.order", paid, "state").await,
+        json!("paid")
+    );
+    // A paid order cannot be deleted; the cancelled draft can.
+    let e = cashier
+        .expect_error("pos.order", "unlink", json!([[paid]]), json!({}))
+        .await;
+    assert_error(
+        &e,
+        "odoo.exceptions.UserError",
+        "it must be new or cancelled",
+    );
+    cashier.unlink("pos.order", &[draft]).await;
+});

@@ -35,13 +35,22 @@ impl Behaviour for PosOrder {
     }
 
     fn methods(&self) -> Vec<Method> {
-        vec![Method {
-            name: "sync_from_ui",
-            kind: MethodKind::Model { accepts_ids: false },
-            params: vec![Param::required("orders", ParamKind::Any)],
-            readonly: false,
-            run: |env, args| Box::pin(sync::sync_from_ui(env, args)),
-        }]
+        vec![
+            Method {
+                name: "sync_from_ui",
+                kind: MethodKind::Model { accepts_ids: false },
+                params: vec![Param::required("orders", ParamKind::Any)],
+                readonly: false,
+                run: |env, args| Box::pin(sync::sync_from_ui(env, args)),
+            },
+            Method {
+                name: "action_pos_order_cancel",
+                kind: MethodKind::Record,
+                params: vec![],
+                readonly: false,
+                run: |env, args| Box::pin(cancel(env, args.ids)),
+            },
+        ]
     }
 
     fn computes(&self) -> Vec<Compute> {
@@ -104,6 +113,24 @@ impl Behaviour for PosOrder {
         }
         Ok(())
     }
+}
+
+/// `action_pos_order_cancel`: the drafts among the orders are cancelled and answered
+/// as the POS loads them.
+async fn cancel(env: &Env<'_>, ids: Vec<i64>) -> OdooResult<crate::orm::behaviour::Outcome> {
+    let rows = env.sudo().values_of(MODEL, &ids, &["state"]).await?;
+    let drafts: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|id| rows.get(id).and_then(|r| r.get("state")) == Some(&json!("draft")))
+        .collect();
+    if !drafts.is_empty() {
+        let mut vals = Map::new();
+        vals.insert("state".into(), json!("cancel"));
+        env.write(MODEL, &drafts, vals).await?;
+    }
+    let orders = env.read(MODEL, &drafts, None, false).await?;
+    Ok(json!({"pos.order": orders}).into())
 }
 
 fn int(row: &Map<String, Value>, k: &str) -> Option<i64> {
