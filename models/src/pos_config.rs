@@ -96,10 +96,9 @@ pub fn model() -> Model {
                 .default(DefaultValue::Bool(false))
                 .help("When disabled, only PoS manager can view the margin and cost of product among the Product info."),
         )
-        // Odoo: computed (a cash payment method among payment_method_ids), not stored.
-        .field(
+                .field(
             Field::boolean("cash_control", "Advanced Cash Control")
-                .not_stored()
+                .computed(false)
                 .help("Check the amount of the cashbox at opening and closing."),
         )
         .field(Field::boolean("set_maximum_difference", "Set Maximum Difference").help(
