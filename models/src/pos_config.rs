@@ -86,7 +86,7 @@ pub fn model() -> Model {
                 .help("Show checkout to customers."),
         )
         // Odoo: fields.Image (binary).
-        .field(Field::text("customer_display_bg_img", "Background Image"))
+        .field(Field::text("customer_display_bg_img", "Background Image").odoo_type("binary"))
         .field(Field::char("customer_display_bg_img_name", "Background Image Name"))
         .field(Field::boolean("restrict_price_control", "Restrict Price Modifications to Managers").help(
             "Only users with Manager access rights for PoS app can modify the product prices on orders.",

@@ -20,6 +20,7 @@ mod parity_session;
 mod parity_stripe;
 mod parity_support;
 mod passwords;
+mod pos_load_data;
 mod pos_session_lifecycle;
 mod properties;
 mod records;

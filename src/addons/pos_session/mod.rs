@@ -1,8 +1,10 @@
 //! `pos.session`: a cashier's shift on a POS. Named `<POS>/<5 digits>` at creation and
 //! `POS/<5 digits>` (the `pos.session` sequence) once opened; one open session per POS;
-//! it belongs to its POS's company. [`closing`] closes it as the POS client does.
+//! it belongs to its POS's company. [`closing`] closes it as the POS client does;
+//! [`load_data`] answers what the POS client boots with.
 
 mod closing;
+mod load_data;
 
 use std::collections::HashMap;
 
@@ -82,6 +84,15 @@ impl Behaviour for PosSession {
                 )],
                 false,
                 |env, args| Box::pin(closing::close_session_from_ui(env, args)),
+            ),
+            record(
+                "load_data",
+                vec![
+                    Param::required("models_to_load", ParamKind::Any),
+                    Param::optional("only_data", ParamKind::Any),
+                ],
+                true,
+                |env, args| Box::pin(load_data::load_data(env, args)),
             ),
             record(
                 "delete_opening_control_session",
