@@ -22,6 +22,7 @@ mod parity_support;
 mod passwords;
 mod pos_load_data;
 mod pos_session_lifecycle;
+mod pos_shift_calls;
 mod properties;
 mod records;
 mod secrets;

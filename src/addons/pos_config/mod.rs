@@ -3,6 +3,7 @@
 //! freezes; [`ui`]: opening the POS from the dashboard and the POS client's calls on its
 //! config.
 
+mod sync;
 mod ui;
 
 use std::collections::HashMap;

@@ -5,19 +5,42 @@
 use serde_json::{json, Map, Value};
 
 use crate::errors::{OdooError, OdooResult};
-use crate::orm::behaviour::{Args, Method, MethodKind, Outcome};
+use crate::orm::behaviour::{Args, Method, MethodKind, Outcome, Param, ParamKind};
 use crate::orm::{Env, SUPERUSER_ID};
 
 const MODEL: &str = "pos.config";
 
 pub(super) fn methods() -> Vec<Method> {
-    vec![Method {
-        name: "open_ui",
-        kind: MethodKind::Record,
-        params: vec![],
-        readonly: false,
-        run: |env, args| Box::pin(open_ui(env, args)),
-    }]
+    vec![
+        Method {
+            name: "open_ui",
+            kind: MethodKind::Record,
+            params: vec![],
+            readonly: false,
+            run: |env, args| Box::pin(open_ui(env, args)),
+        },
+        Method {
+            name: "read_config_open_orders",
+            kind: MethodKind::Record,
+            params: vec![
+                Param::required("domain", ParamKind::Any),
+                Param::required("record_ids", ParamKind::Any),
+            ],
+            readonly: true,
+            run: |env, args| Box::pin(super::sync::read_config_open_orders(env, args)),
+        },
+        Method {
+            name: "notify_synchronisation",
+            kind: MethodKind::Record,
+            params: vec![
+                Param::required("session_id", ParamKind::Any),
+                Param::required("login_number", ParamKind::Any),
+                Param::optional("records", ParamKind::Any),
+            ],
+            readonly: true,
+            run: |env, args| Box::pin(super::sync::notify_synchronisation(env, args)),
+        },
+    ]
 }
 
 /// Odoo 18's `open_ui`: one POS; never as the superuser; before a new session, the

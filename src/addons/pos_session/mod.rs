@@ -6,6 +6,8 @@
 mod closing;
 mod load_data;
 
+pub(in crate::addons) use load_data::read_pos_data;
+
 use std::collections::HashMap;
 
 use async_trait::async_trait;

@@ -14,6 +14,8 @@ mod base;
 mod pos;
 mod product;
 
+pub(in crate::addons) use pos::read_pos_data;
+
 use futures::future::BoxFuture;
 use models::FieldType;
 use serde_json::{json, Map, Value};

@@ -327,3 +327,49 @@ async fn load_categories(
         .await?;
     read(env, "pos.category", &ids, fields).await
 }
+
+/// Odoo 18's `pos.order.read_pos_data`: orders as the POS client takes them back
+/// (after `sync_from_ui`, or the open orders of a POS), with their payments, lines,
+/// lots and custom attribute values, read with the caller's rights and `load=False`.
+pub(in crate::addons) async fn read_pos_data(
+    env: &Env<'_>,
+    orders: &[i64],
+) -> OdooResult<Map<String, Value>> {
+    let mut out = Map::new();
+    let order_rows = read(env, "pos.order", orders, &[]).await?;
+    let rows =
+        |v: Vec<Map<String, Value>>| Value::Array(v.into_iter().map(Value::Object).collect());
+    out.insert("pos.order".into(), rows(order_rows));
+    out.insert("pos.session".into(), json!([]));
+    let d = Domain::leaf("pos_order_id", Op::In, json!(orders));
+    out.insert(
+        "pos.payment".into(),
+        rows(search_read(env, "pos.payment", d, &[]).await?),
+    );
+    let d = Domain::leaf("order_id", Op::In, json!(orders));
+    let line_ids = env.search("pos.order.line", d, 0, None, None).await?;
+    let lines = read(env, "pos.order.line", &line_ids, ORDER_LINE_FIELDS).await?;
+    out.insert("pos.order.line".into(), rows(lines));
+    let d = Domain::leaf("pos_order_line_id", Op::In, json!(line_ids));
+    let lots = search_read(
+        env,
+        "pos.pack.operation.lot",
+        d.clone(),
+        &["lot_name", "pos_order_line_id"],
+    )
+    .await?;
+    out.insert("pos.pack.operation.lot".into(), rows(lots));
+    let custom = search_read(
+        env,
+        "product.attribute.custom.value",
+        d,
+        &[
+            "custom_value",
+            "custom_product_template_attribute_value_id",
+            "pos_order_line_id",
+        ],
+    )
+    .await?;
+    out.insert("product.attribute.custom.value".into(), rows(custom));
+    Ok(out)
+}
