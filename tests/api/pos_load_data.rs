@@ -219,9 +219,14 @@ both!(load_data_carries_what_the_client_boots_with, |app| {
     let categories = answer["pos.category"]["data"].as_array().unwrap();
     assert_eq!(categories.len(), 3);
     let taxes = answer["account.tax"]["data"].as_array().unwrap();
-    let names: Vec<&Value> = taxes.iter().map(|t| &t["name"]).collect();
-    assert!(names.contains(&&json!("15%")), "{names:?}");
-    assert!(names.contains(&&json!("15% (incl.)")), "{names:?}");
+    let included = |name: &str| {
+        taxes
+            .iter()
+            .find(|t| t["name"] == json!(name))
+            .map(|t| t["price_include"].clone())
+    };
+    assert_eq!(included("15%"), Some(json!(false)));
+    assert_eq!(included("15% (incl.)"), Some(json!(true)));
     assert_eq!(answer["res.currency"]["data"][0]["name"], json!("USD"));
     assert_eq!(
         answer["pos.order"]["data"],

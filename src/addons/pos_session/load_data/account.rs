@@ -1,10 +1,12 @@
 //! `load_data`'s accounting models: the company's taxes and their groups, the POS's
 //! cash rounding, fiscal positions (with their tax mappings) and picking type.
 
-use serde_json::json;
+use serde_json::{json, Map, Value};
 
-use super::{search_read, Loader};
+use super::{search_read, Loaded, Loader};
+use crate::errors::OdooResult;
 use crate::orm::domain::{Domain, Op};
+use crate::orm::Env;
 
 pub(super) fn loaders_taxes() -> Vec<Loader> {
     vec![
@@ -26,17 +28,7 @@ pub(super) fn loaders_taxes() -> Vec<Loader> {
                 "sequence",
                 "tax_group_id",
             ],
-            load: |env, loaded, _, fields| {
-                Box::pin(async move {
-                    let company = loaded.config("company_id");
-                    let d = Domain::parse(&json!([
-                        "|",
-                        ["company_id", "=", false],
-                        ["company_id", "parent_of", [company]]
-                    ]))?;
-                    search_read(env, "account.tax", d, fields).await
-                })
-            },
+            load: |env, loaded, _, fields| Box::pin(load_taxes(env, loaded, fields)),
         },
         Loader {
             model: "account.tax.group",
@@ -87,4 +79,56 @@ pub(super) fn loaders_fiscal() -> Vec<Loader> {
             },
         },
     ]
+}
+
+/// The taxes of the POS's company (or shared). `price_include` is Odoo 18's compute:
+/// the tax's own override, else its company's default (`account_price_include`).
+async fn load_taxes(
+    env: &Env<'_>,
+    loaded: &Loaded,
+    fields: &'static [&'static str],
+) -> OdooResult<Vec<Map<String, Value>>> {
+    let company = loaded.config("company_id");
+    let d = Domain::parse(&json!([
+        "|",
+        ["company_id", "=", false],
+        ["company_id", "parent_of", [company]]
+    ]))?;
+    let mut rows = search_read(env, "account.tax", d, fields).await?;
+    let ids: Vec<i64> = rows
+        .iter()
+        .filter_map(|r| r.get("id").and_then(Value::as_i64))
+        .collect();
+    let sudo = env.sudo();
+    let raw = sudo
+        .values_of(
+            "account.tax",
+            &ids,
+            &["price_include_override", "company_id"],
+        )
+        .await?;
+    for row in &mut rows {
+        let Some(r) = row
+            .get("id")
+            .and_then(Value::as_i64)
+            .and_then(|id| raw.get(&id))
+        else {
+            continue;
+        };
+        let included = match r.get("price_include_override").and_then(Value::as_str) {
+            Some(choice) => choice == "tax_included",
+            None => match r.get("company_id").and_then(Value::as_i64) {
+                Some(c) => {
+                    sudo.value_of("res.company", c, "account_price_include")
+                        .await?
+                        == json!("tax_included")
+                }
+                None => false,
+            },
+        };
+        if row.contains_key("price_include") {
+            row.insert("price_include".into(), json!(included));
+        }
+    }
+    Ok(rows)
 }
