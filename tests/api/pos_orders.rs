@@ -17,11 +17,21 @@ pub fn sync_kwargs(config: i64) -> Value {
     json!({"context": {"config_id": config, "login_number": 12}})
 }
 
-/// Opens a session of the demo POS as the cashier, as the client's opening popup does.
+/// Opens the register as the cashier does: the dashboard's Open Register
+/// (`pos.config.open_ui` through `/web/dataset/call_button`), then the opening popup.
 pub async fn open_session(cashier: &Client, config: i64) -> i64 {
-    let session = cashier
-        .create("pos.session", json!({"config_id": config}))
+    let envelope = cashier
+        .rpc(
+            "/web/dataset/call_button",
+            json!({"model": "pos.config", "method": "open_ui", "args": [[config]], "kwargs": {}}),
+        )
         .await;
+    assert!(envelope.get("error").is_none(), "{envelope}");
+    let session = cashier
+        .read_field("pos.config", config, "current_session_id")
+        .await[0]
+        .as_i64()
+        .expect("open_ui opened a session");
     cashier
         .call_ok(
             "pos.session",
