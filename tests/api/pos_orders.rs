@@ -589,3 +589,37 @@ both!(a_synced_draft_is_cancelled_and_a_paid_order_is_not, |app| {
     );
     cashier.unlink("pos.order", &[draft]).await;
 });
+
+both!(the_companys_rounding_method_decides_the_tax_total, |app| {
+    let cashier = app.as_user("cashier").await;
+    let admin = app.as_user("admin").await;
+    let demo = Demo::open(&app, &cashier).await;
+    let company = app.xmlid("base.main_company").await;
+    // Ten lines at 0.10 with 15%: 0.015 of tax each.
+    let lines: Vec<SaleLine> = (0..10)
+        .map(|_| (demo.cabinet, 1.0, 0.1, vec![demo.tax_15], None))
+        .collect();
+    let per_line = sync(
+        &cashier,
+        &demo,
+        json!([demo.order("per-line", "draft", &lines, &[])]),
+    )
+    .await;
+    assert_eq!(per_line["pos.order"][0]["amount_tax"].as_f64(), Some(0.2));
+    assert_eq!(per_line["pos.order"][0]["amount_total"].as_f64(), Some(1.2));
+    admin
+        .write(
+            "res.company",
+            &[company],
+            json!({"tax_calculation_rounding_method": "round_globally"}),
+        )
+        .await;
+    let global = sync(
+        &cashier,
+        &demo,
+        json!([demo.order("globally", "draft", &lines, &[])]),
+    )
+    .await;
+    assert_eq!(global["pos.order"][0]["amount_tax"].as_f64(), Some(0.15));
+    assert_eq!(global["pos.order"][0]["amount_total"].as_f64(), Some(1.15));
+});
