@@ -29,5 +29,6 @@ mod storage;
 mod stripe_flow;
 mod stripe_sim_safety;
 mod transport;
+mod web_pages;
 mod x2many;
 mod xmlrpc;
