@@ -707,6 +707,17 @@ both!(
         let missed = next_text(&mut late).await;
         assert_eq!(missed[0]["id"], json!(id));
 
+        // Closed connections are no longer counted against the bound.
+        assert_eq!(app.services.bus.listeners(), 2);
+        ws.close(None).await.unwrap();
+        late.close(None).await.unwrap();
+        let mut waited = 0;
+        while app.services.bus.listeners() > 0 && waited < 100 {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            waited += 1;
+        }
+        assert_eq!(app.services.bus.listeners(), 0);
+
         // A plain GET is not a websocket.
         assert_eq!(get(&app, "/websocket", None, &[]).await.status, 400);
     }
