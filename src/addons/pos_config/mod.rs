@@ -76,10 +76,6 @@ impl Behaviour for PosConfig {
         ]
     }
 
-    fn methods(&self) -> Vec<Method> {
-        vec![super::pos_bus::notify_synchronisation_method()]
-    }
-
     fn checks(&self) -> Vec<Check> {
         vec![Check {
             fields: &["payment_method_ids", "company_id"],
