@@ -247,10 +247,14 @@ both!(load_data_only_data_and_models_to_load_as_odoo, |app| {
     // The session's draft orders come with their lines and payments.
     let admin = app.as_user("admin").await;
     let company = admin.read_field("pos.session", session, "company_id").await[0].clone();
+    // The customers who bought most come first, whatever their name.
+    let zed = admin
+        .create("res.partner", json!({"name": "Zed Buyer"}))
+        .await;
     let draft = admin
         .create(
             "pos.order",
-            json!({"session_id": session, "company_id": company, "amount_tax": 0,
+            json!({"session_id": session, "company_id": company, "partner_id": zed, "amount_tax": 0,
                    "amount_total": 1, "amount_paid": 0, "amount_return": 0}),
         )
         .await;
@@ -258,14 +262,24 @@ both!(load_data_only_data_and_models_to_load_as_odoo, |app| {
         .call_ok(
             "pos.session",
             "load_data",
-            json!([session, ["pos.config", "pos.order", "res.users"]]),
+            json!([
+                session,
+                ["pos.config", "pos.order", "res.partner", "res.users"]
+            ]),
             json!({"only_data": true}),
         )
         .await;
     assert_eq!(
         keys(&part),
-        ["pos.session", "pos.config", "pos.order", "res.users"]
+        [
+            "pos.session",
+            "pos.config",
+            "pos.order",
+            "res.users",
+            "res.partner"
+        ]
     );
+    assert_eq!(part["res.partner"]["data"][0]["id"], json!(zed));
     assert_eq!(keys(&part["pos.config"]), ["data", "fields"]);
     assert_eq!(
         keys(&part["pos.session"]),
