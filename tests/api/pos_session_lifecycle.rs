@@ -268,8 +268,9 @@ both!(a_shift_closes_with_its_totals_per_payment_method, |app| {
         .call_ok(
             SESSION,
             "post_closing_cash_details",
-            json!([[session], 110.5]),
-            json!({}),
+            // As the POS client sends it: the counted cash as a keyword.
+            json!([[session]]),
+            json!({"counted_cash": 110.5}),
         )
         .await;
     assert_eq!(counted, json!({"successful": true}));
