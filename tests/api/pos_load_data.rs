@@ -298,3 +298,37 @@ both!(load_data_only_data_and_models_to_load_as_odoo, |app| {
         json!("odoo.exceptions.AccessError")
     );
 });
+
+both!(a_model_the_user_may_not_read_answers_its_error, |app| {
+    let cashier = app.as_user("cashier").await;
+    let session = open_session(&app, &cashier).await;
+    let admin = app.as_user("admin").await;
+    let pos_user = app.xmlid("point_of_sale.group_pos_user").await;
+    // A POS user who is not an internal user: the models only employees may read
+    // answer their AccessError in-band, the call goes through.
+    admin
+        .create(
+            "res.users",
+            json!({"name": "Pos Only", "login": "posonly", "password": "posonly",
+                   "groups_id": [[6, 0, [pos_user]]]}),
+        )
+        .await;
+    let posonly = app.as_user("posonly").await;
+    let answer = posonly
+        .call_ok("pos.session", "load_data", json!([session, []]), json!({}))
+        .await;
+    let company = &answer["res.company"];
+    assert_eq!(keys(company), ["data", "fields", "error", "relations"]);
+    assert_eq!(company["data"], json!([]));
+    assert_eq!(company["fields"][0], json!("id"));
+    assert!(
+        company["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("You are not allowed to access 'Companies' (res.company) records."),
+        "{company}"
+    );
+    // The rest still loads.
+    assert_eq!(answer["pos.session"]["data"][0]["id"], json!(session));
+    assert!(answer["pos.config"].get("error").is_none());
+});
