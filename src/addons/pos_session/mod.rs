@@ -97,6 +97,16 @@ impl Behaviour for PosSession {
                 |env, args| Box::pin(load_data::load_data(env, args)),
             ),
             record(
+                "get_pos_ui_product_pricelist_item_by_product",
+                vec![
+                    Param::required("product_tmpl_ids", ParamKind::Any),
+                    Param::required("product_ids", ParamKind::Any),
+                    Param::required("config_id", ParamKind::Any),
+                ],
+                true,
+                |env, args| Box::pin(pricelist_items(env, args)),
+            ),
+            record(
                 "delete_opening_control_session",
                 vec![],
                 false,
@@ -326,4 +336,32 @@ async fn session_name(env: &Env<'_>, config: i64) -> OdooResult<String> {
         })? + 1;
     }
     Ok(format!("{prefix}{counter:05}"))
+}
+
+/// `get_pos_ui_product_pricelist_item_by_product(product_tmpl_ids, product_ids,
+/// config_id)`: prices of products the POS loads after it started.
+async fn pricelist_items(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
+    let id = super::single_id(MODEL, &args.ids)?;
+    let ids = |i: usize| -> OdooResult<Vec<i64>> {
+        match args.value(i) {
+            None => Ok(Vec::new()),
+            Some(Value::Array(a)) => a
+                .iter()
+                .map(|v| {
+                    v.as_i64().ok_or_else(|| {
+                        OdooError::ValueError(format!(
+                            "Invalid field value: {}",
+                            crate::orm::values::python_repr(v)
+                        ))
+                    })
+                })
+                .collect(),
+            Some(other) => Err(OdooError::TypeError(format!(
+                "'{}' object is not iterable",
+                crate::orm::values::python_type_name(other)
+            ))),
+        }
+    };
+    let answer = load_data::pricelist_items_by_product(env, id, &ids(0)?, &ids(1)?).await?;
+    Ok(answer.into())
 }
