@@ -28,6 +28,7 @@ mod snapshots;
 mod storage;
 mod stripe_flow;
 mod stripe_sim_safety;
+mod terminal_sdk;
 mod transport;
 mod x2many;
 mod xmlrpc;
