@@ -6,6 +6,7 @@ mod stripe_contract;
 mod access;
 mod auth;
 mod bad_input;
+mod browser;
 mod cli;
 mod demo_catalogue;
 mod domains;
