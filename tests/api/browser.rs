@@ -232,6 +232,24 @@ browser_test!(
         assert_eq!(by_helper["stage"], json!("captured"), "{by_helper}");
         assert_eq!(by_helper["brand"], json!("mastercard"));
 
+        // Disconnected (Odoo's checkReader when the method names another reader), nothing can
+        // be collected until the reader is connected again.
+        let disconnected = browser
+            .eval(
+                "return (async () => { const t = window.__terminal; const out = {}; \
+             out.disconnect = await t.disconnectReader(); out.status = t.getConnectionStatus(); \
+             out.collect = (await t.collectPaymentMethod('pi_x_secret_y')).error.code; \
+             const readers = (await t.discoverReaders({})).discoveredReaders; \
+             out.reconnect = Boolean((await t.connectReader(readers[0], {})).reader); \
+             out.again = t.getConnectionStatus(); return out; })();",
+            )
+            .await;
+        assert_eq!(
+            disconnected,
+            json!({"disconnect": {}, "status": "not_connected", "collect": "no_established_connection",
+               "reconnect": true, "again": "connected"})
+        );
+
         // The SDK's reader calls went to the simulator with the connection token, never a key.
         let log = app.sim().log().await;
         let processed: Vec<&Value> = log

@@ -290,6 +290,22 @@ both!(a_connection_token_reaches_only_the_readers, |app| {
     assert!(!body.to_string().contains(forged));
 });
 
+both!(
+    a_queued_fault_is_for_api_requests_not_the_sdk_script,
+    |app| {
+        app.sim().fault("drop", 1).await;
+        let script = app
+            .http
+            .get(format!("{}/stripe-sim/terminal/v1/sdk.js", app.base))
+            .send()
+            .await
+            .expect("the script is served despite the queued fault");
+        assert_eq!(script.status().as_u16(), 200);
+        // The fault still waits for the next API request.
+        assert_eq!(app.sim().state().await["pending_faults"], json!(1));
+    }
+);
+
 both!(the_api_answers_cors_preflights_as_stripe_does, |app| {
     let response = app
         .http
