@@ -56,6 +56,9 @@ pub struct ServeArgs {
     /// Do not load the demo data.
     #[arg(long)]
     pub no_demo: bool,
+    /// Serve the Odoo 18 POS assets pulled into this folder (`pos-assets pull`).
+    #[arg(long)]
+    pub pos_assets: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -94,6 +97,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             if args.no_demo {
                 settings.demo = false;
+            }
+            if let Some(dir) = args.pos_assets {
+                settings.pos_assets = dir;
             }
             let app = crate::startup::Application::build(settings).await?;
             tracing::info!("odoo-pos-stripe listening on http://{}", app.addr);

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use serde_json::{json, Map, Value};
 
 use crate::errors::{OdooError, OdooResult};
-use crate::orm::behaviour::{Behaviour, Check, Compute, DefaultHook};
+use crate::orm::behaviour::{Behaviour, Check, Compute, DefaultHook, Method};
 use crate::orm::domain::{Domain, Op};
 use crate::orm::Env;
 
@@ -62,6 +62,10 @@ impl Behaviour for PosConfig {
                 run: |_| Box::pin(async { Ok(json!(uuid::Uuid::new_v4().to_string())) }),
             },
         ]
+    }
+
+    fn methods(&self) -> Vec<Method> {
+        vec![super::pos_bus::notify_synchronisation_method()]
     }
 
     fn checks(&self) -> Vec<Check> {

@@ -31,5 +31,6 @@ mod stripe_flow;
 mod stripe_sim_safety;
 mod terminal_sdk;
 mod transport;
+mod web_pages;
 mod x2many;
 mod xmlrpc;
