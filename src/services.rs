@@ -94,6 +94,11 @@ impl Services {
         }
     }
 
+    /// Whether pages get another Terminal SDK than Stripe's (the Stripe API is a simulator).
+    pub fn rewrites_stripe_terminal_sdk(&self) -> bool {
+        self.stripe_terminal_sdk_url() != crate::stripe_sim::STRIPE_SDK_URL
+    }
+
     /// `text` (a served page or script) with references to Stripe's Terminal SDK pointed at
     /// [`Services::stripe_terminal_sdk_url`]; unchanged, and not copied, with a real Stripe
     /// account. Odoo 18's `/pos/ui` page has a `<script src>` for it (`pos_stripe` adds it to
@@ -101,7 +106,7 @@ impl Services {
     pub fn rewrite_stripe_terminal_sdk<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
         let ours = self.stripe_terminal_sdk_url();
         let stripe = crate::stripe_sim::STRIPE_SDK_URL;
-        if ours == stripe || !text.contains(stripe) {
+        if !self.rewrites_stripe_terminal_sdk() || !text.contains(stripe) {
             std::borrow::Cow::Borrowed(text)
         } else {
             std::borrow::Cow::Owned(text.replace(stripe, &ours))

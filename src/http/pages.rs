@@ -14,11 +14,6 @@ use super::{assets, cookie, peer_of, read_body, Reply};
 use crate::rpc::pages::{self as decide, Image, Landing, LoginForm, LoginPage, PosPage};
 use crate::services::Services;
 
-/// The Stripe Terminal JS SDK `/pos/ui` loads (pos_stripe's asset).
-pub fn terminal_sdk_url(_services: &Services) -> String {
-    "https://js.stripe.com/terminal/v1/".to_string()
-}
-
 /// Text for HTML, escaped.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -333,7 +328,9 @@ pub fn pos_page(services: &Services, odoo: &Value) -> String {
         odoo = script_json(odoo),
         css = escape(&css),
         js = escape(&js),
-        sdk = escape(&terminal_sdk_url(services)),
+        // pos_stripe's `<script>` for Stripe's Terminal SDK, or the simulated one when the
+        // Stripe API is the simulator (`Services::stripe_terminal_sdk_url`).
+        sdk = escape(&services.stripe_terminal_sdk_url()),
     )
 }
 

@@ -429,3 +429,130 @@ fn an_unknown_auto_present_card_stops_the_server_from_starting() {
     assert!(message.contains("amex-gold"), "{message}");
     assert!(message.contains("visa, mastercard, declined, insufficient_funds, interac"));
 }
+
+/// Pulled assets whose bundle loads Stripe's Terminal SDK itself (Odoo's does not: its page
+/// does; a bundle that did must get the same choice of SDK as the page).
+fn assets_naming_stripes_sdk() -> std::path::PathBuf {
+    use odoo_pos_stripe::services::assets::{file_for, AssetFile, Manifest, MANIFEST};
+    use sha2::{Digest, Sha256};
+    let dir =
+        std::env::temp_dir().join(format!("ops-assets-sdk-{}", uuid::Uuid::new_v4().simple()));
+    let files: &[(&str, &str, &[u8])] = &[
+        (
+            BUNDLE_JS,
+            "application/javascript",
+            BUNDLE_SOURCE.as_bytes(),
+        ),
+        (BUNDLE_CSS, "text/css", b"body.pos { margin: 0; }\n"),
+    ];
+    let mut manifest = Manifest {
+        odoo_version: "18.0".into(),
+        pulled_from: "http://fixture".into(),
+        pulled_at: "2026-11-30T00:00:00Z".into(),
+        bundle_js: BUNDLE_JS.into(),
+        bundle_css: BUNDLE_CSS.into(),
+        websocket_worker_version: "18.0-2".into(),
+        ..Manifest::default()
+    };
+    for (url, content_type, bytes) in files {
+        let file = file_for(url, content_type).unwrap();
+        let path = dir.join(&file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        manifest.files.insert(
+            url.to_string(),
+            AssetFile {
+                file,
+                sha256: hex::encode(Sha256::digest(bytes)),
+                content_type: content_type.to_string(),
+                size: bytes.len() as u64,
+            },
+        );
+    }
+    std::fs::write(dir.join(MANIFEST), serde_json::to_vec(&manifest).unwrap()).unwrap();
+    dir
+}
+
+const BUNDLE_JS: &str = "/web/assets/sdk1/point_of_sale.assets_prod.min.js";
+const BUNDLE_CSS: &str = "/web/assets/sdk1/point_of_sale.assets_prod.min.css";
+const BUNDLE_SOURCE: &str = "loadJS(\"https://js.stripe.com/terminal/v1/\");\n";
+
+/// `GET path` with the cashier's session cookie: (status, headers, body).
+async fn get_page(
+    app: &TestApp,
+    cashier: &Client,
+    path: &str,
+    if_none_match: Option<&str>,
+) -> (u16, reqwest::header::HeaderMap, String) {
+    let mut request = app
+        .http
+        .get(format!("{}{path}", app.base))
+        .header("Cookie", format!("session_id={}", cashier.session_id));
+    if let Some(etag) = if_none_match {
+        request = request.header("If-None-Match", etag);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    (status, headers, response.text().await.unwrap())
+}
+
+both_with!(
+    with_the_simulator_the_pos_page_and_bundle_load_the_simulated_sdk,
+    |settings| settings.pos_assets = assets_naming_stripes_sdk().display().to_string(),
+    |app| {
+        let cashier = app.as_user("cashier").await;
+        let config = app.xmlid("ops_demo.pos_config_shop").await;
+        let (status, _, page) =
+            get_page(&app, &cashier, &format!("/pos/ui?config_id={config}"), None).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(
+            page.contains(
+                "<script type=\"text/javascript\" src=\"/stripe-sim/terminal/v1/sdk.js\"></script>"
+            ),
+            "{page}"
+        );
+        assert!(!page.contains("js.stripe.com"), "{page}");
+
+        let (status, headers, bundle) = get_page(&app, &cashier, BUNDLE_JS, None).await;
+        assert_eq!(status, 200);
+        assert_eq!(bundle, "loadJS(\"/stripe-sim/terminal/v1/sdk.js\");\n");
+        // Not the pulled file: its own ETag, revalidated instead of cached for a year.
+        let etag = headers["etag"].to_str().unwrap().to_string();
+        assert!(etag.ends_with("-stripe-sim\""), "{etag}");
+        assert_eq!(headers["cache-control"], "no-cache");
+        let (status, _, _) = get_page(&app, &cashier, BUNDLE_JS, Some(&etag)).await;
+        assert_eq!(status, 304);
+        // What does not name the SDK is served as pulled.
+        let (_, headers, _) = get_page(&app, &cashier, BUNDLE_CSS, None).await;
+        assert_eq!(
+            headers["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+    }
+);
+
+both_with!(
+    with_a_real_stripe_account_the_pos_page_keeps_stripes_sdk,
+    |settings| {
+        settings.pos_assets = assets_naming_stripes_sdk().display().to_string();
+        settings.stripe_base_url = "https://api.stripe.com".into();
+    },
+    |app| {
+        let cashier = app.as_user("cashier").await;
+        let config = app.xmlid("ops_demo.pos_config_shop").await;
+        let (status, _, page) =
+            get_page(&app, &cashier, &format!("/pos/ui?config_id={config}"), None).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(page.contains(
+            "<script type=\"text/javascript\" src=\"https://js.stripe.com/terminal/v1/\"></script>"
+        ));
+        let (_, headers, bundle) = get_page(&app, &cashier, BUNDLE_JS, None).await;
+        assert_eq!(bundle, BUNDLE_SOURCE);
+        assert_eq!(
+            headers["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert!(!headers["etag"].to_str().unwrap().contains("stripe-sim"));
+    }
+);
