@@ -122,6 +122,14 @@ pub async fn handle(
             login_post(services, parts, sid, body).await
         }
         "/web" | "/odoo" => landing(services, parts, sid, &params).await,
+        "/web/login_successful" if get => match decide::landing(services, sid).await {
+            Ok(Landing::Login) => to_login(parts),
+            Ok(_) => html(
+                StatusCode::OK,
+                "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\"/>\n<title>Odoo</title>\n</head>\n<body>\n<p>You are logged in.</p>\n</body>\n</html>\n".into(),
+            ),
+            Err(e) => server_error(e),
+        },
         p if p.starts_with("/odoo/") && get => landing(services, parts, sid, &params).await,
         "/pos/ui" | "/pos/web" if get => pos_ui(services, parts, sid, &params).await,
         "/web/binary/company_logo" if get => company_logo(services, sid).await,

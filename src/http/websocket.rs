@@ -27,6 +27,8 @@ const MAX_MESSAGE: usize = 64 * 1024;
 const MAX_CHANNELS: usize = 256;
 /// Longest channel name.
 const MAX_CHANNEL_LEN: usize = 256;
+/// Most websockets open at once on this process (a POS device holds one).
+pub const MAX_CONNECTIONS: usize = 2048;
 
 fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
@@ -48,6 +50,13 @@ pub fn upgrade(services: Arc<Services>, mut req: HttpRequest) -> HttpResponse {
         )
         .into_response();
     };
+    let Some(listener) = services.bus.join(MAX_CONNECTIONS) else {
+        return Reply::text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Service Unavailable: too many websockets are open.",
+        )
+        .into_response();
+    };
     let on_upgrade = hyper::upgrade::on(&mut req);
     let bus = services.bus.clone();
     tokio::spawn(async move {
@@ -59,6 +68,7 @@ pub fn upgrade(services: Arc<Services>, mut req: HttpRequest) -> HttpResponse {
                 let io = hyper_util::rt::TokioIo::new(upgraded);
                 let ws = WebSocketStream::from_raw_socket(io, Role::Server, Some(config)).await;
                 serve(ws, bus).await;
+                drop(listener);
             }
             Err(error) => tracing::debug!(%error, "websocket upgrade failed"),
         }

@@ -46,6 +46,7 @@ pub struct Bus {
 
 struct Inner {
     next_id: AtomicU64,
+    connections: std::sync::atomic::AtomicUsize,
     recent: Mutex<VecDeque<Arc<Notification>>>,
     sender: broadcast::Sender<Arc<Notification>>,
 }
@@ -68,6 +69,7 @@ impl Bus {
         Bus {
             inner: Arc::new(Inner {
                 next_id: AtomicU64::new(start),
+                connections: std::sync::atomic::AtomicUsize::new(0),
                 recent: Mutex::new(VecDeque::new()),
                 sender,
             }),
@@ -93,6 +95,32 @@ impl Bus {
         // No receiver is not an error: nobody listens.
         let _ = self.inner.sender.send(n);
         id
+    }
+
+    /// Counts a new listener (a websocket) unless `max` already listen; the guard
+    /// uncounts it when dropped.
+    pub fn join(&self, max: usize) -> Option<Listener> {
+        let inner = &self.inner;
+        let mut now = inner.connections.load(Ordering::SeqCst);
+        loop {
+            if now >= max {
+                return None;
+            }
+            match inner.connections.compare_exchange(
+                now,
+                now + 1,
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            ) {
+                Ok(_) => return Some(Listener { bus: self.clone() }),
+                Err(actual) => now = actual,
+            }
+        }
+    }
+
+    /// How many listeners are connected.
+    pub fn listeners(&self) -> usize {
+        self.inner.connections.load(Ordering::SeqCst)
     }
 
     /// A receiver of every notification sent from now on.
@@ -121,6 +149,17 @@ impl Bus {
     }
 }
 
+/// One counted listener of the bus (see [`Bus::join`]).
+pub struct Listener {
+    bus: Bus,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        self.bus.inner.connections.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,5 +180,16 @@ mod tests {
             0,
             "nothing after the last one"
         );
+    }
+
+    #[test]
+    fn listeners_are_bounded_and_counted() {
+        let bus = Bus::new();
+        let a = bus.join(2).unwrap();
+        let _b = bus.join(2).unwrap();
+        assert!(bus.join(2).is_none());
+        drop(a);
+        assert_eq!(bus.listeners(), 1);
+        assert!(bus.join(2).is_some());
     }
 }

@@ -21,6 +21,7 @@ mod parity_session;
 mod parity_stripe;
 mod parity_support;
 mod passwords;
+mod pos_assets_pull;
 mod properties;
 mod records;
 mod secrets;

@@ -378,6 +378,48 @@ both_with!(
             odoo["login_number"].as_i64().unwrap() + 1
         );
 
+        // A session being closed holds the POS: Odoo sends the user back to the POS menu.
+        let admin = app.as_user("admin").await;
+        admin
+            .write(
+                "pos.session",
+                &[session],
+                json!({"state": "closing_control"}),
+            )
+            .await;
+        let closing = get(
+            &app,
+            &format!("/pos/ui?config_id={config}"),
+            Some(&cashier.session_id),
+            &[],
+        )
+        .await;
+        assert_eq!(closing.status, 303);
+        assert_eq!(
+            closing.header("location"),
+            "/odoo/action-point_of_sale.action_client_pos_menu"
+        );
+
+        // Only internal users see the POS (Odoo: 404); /odoo sends others away.
+        admin
+        .create(
+            "res.users",
+            json!({"name": "Visitor", "login": "visitor", "password": "visitor", "groups_id": [[6, 0, []]]}),
+        )
+        .await;
+        let visitor = app.as_user("visitor").await;
+        let refused = get(
+            &app,
+            &format!("/pos/ui?config_id={config}"),
+            Some(&visitor.session_id),
+            &[],
+        )
+        .await;
+        assert_eq!(refused.status, 404);
+        let landing = get(&app, "/odoo", Some(&visitor.session_id), &[]).await;
+        assert_eq!(landing.status, 303);
+        assert_eq!(landing.header("location"), "/web/login_successful");
+
         // A POS that does not exist: to the POS menu, as Odoo.
         let missing = get(
             &app,
@@ -669,6 +711,17 @@ both!(
         late.send(Message::text(frame.to_string())).await.unwrap();
         let missed = next_text(&mut late).await;
         assert_eq!(missed[0]["id"], json!(id));
+
+        // Closed connections are no longer counted against the bound.
+        assert_eq!(app.services.bus.listeners(), 2);
+        ws.close(None).await.unwrap();
+        late.close(None).await.unwrap();
+        let mut waited = 0;
+        while app.services.bus.listeners() > 0 && waited < 100 {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            waited += 1;
+        }
+        assert_eq!(app.services.bus.listeners(), 0);
 
         // A plain GET is not a websocket.
         assert_eq!(get(&app, "/websocket", None, &[]).await.status, 400);
