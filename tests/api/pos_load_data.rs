@@ -22,11 +22,6 @@ const KNOWN_RELATION_GAPS: &[(&str, &str, &str)] = &[
         "declared for res.config.settings; Odoo has it only with pos_restaurant installed",
     ),
     (
-        "pos.order",
-        "message_partner_ids",
-        "mail's computed many2many is not declared yet",
-    ),
-    (
         "product.product",
         "write_date",
         "Odoo's product.product computes write_date; ours is the magic column",

@@ -59,8 +59,15 @@ impl Behaviour for PosConfig {
         ]
     }
 
+    /// The POS client's calls (pos-session), with `notify_synchronisation` as web-routes
+    /// makes it: the same checks, then the bus notification to the POS's other devices.
     fn methods(&self) -> Vec<Method> {
-        ui::methods()
+        let mut methods: Vec<Method> = ui::methods()
+            .into_iter()
+            .filter(|method| method.name != "notify_synchronisation")
+            .collect();
+        methods.push(super::pos_bus::notify_synchronisation_method());
+        methods
     }
 
     fn defaults(&self) -> Vec<DefaultHook> {
@@ -74,10 +81,6 @@ impl Behaviour for PosConfig {
                 run: |_| Box::pin(async { Ok(json!(uuid::Uuid::new_v4().to_string())) }),
             },
         ]
-    }
-
-    fn methods(&self) -> Vec<Method> {
-        vec![super::pos_bus::notify_synchronisation_method()]
     }
 
     fn checks(&self) -> Vec<Check> {
