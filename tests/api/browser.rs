@@ -264,3 +264,215 @@ browser_test!(
         browser.close().await;
     }
 );
+
+/// A copy of `tests/data/pos_fixture` with the `manifest.json` that `pos-assets pull` would
+/// write for it (each file's URL, SHA-256, content type and size): the server loads it as
+/// pulled POS assets. Removed with the value.
+struct FixtureAssets {
+    dir: std::path::PathBuf,
+}
+
+impl FixtureAssets {
+    const BUNDLE_JS: &'static str = "/web/assets/fixture/point_of_sale.assets_prod.min.js";
+    const BUNDLE_CSS: &'static str = "/web/assets/fixture/point_of_sale.assets_prod.min.css";
+
+    fn new() -> FixtureAssets {
+        use sha2::{Digest, Sha256};
+        let source =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pos_fixture");
+        let dir =
+            std::env::temp_dir().join(format!("ops-pos-fixture-{}", uuid::Uuid::new_v4().simple()));
+        let mut files = serde_json::Map::new();
+        for (url, content_type) in [
+            (Self::BUNDLE_JS, "application/javascript"),
+            (Self::BUNDLE_CSS, "text/css"),
+        ] {
+            let relative = url.trim_start_matches('/');
+            let bytes = std::fs::read(source.join(relative)).expect("a fixture file");
+            let target = dir.join(relative);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::write(&target, &bytes).unwrap();
+            files.insert(
+                url.to_string(),
+                json!({
+                    "file": relative,
+                    "sha256": hex::encode(Sha256::digest(&bytes)),
+                    "content_type": content_type,
+                    "size": bytes.len(),
+                }),
+            );
+        }
+        let manifest = json!({
+            "odoo_version": "18.0",
+            "pulled_from": "tests/data/pos_fixture (our own POS page, not Odoo's bundle)",
+            "pulled_at": "2026-11-30T00:00:00Z",
+            "bundle_js": Self::BUNDLE_JS,
+            "bundle_css": Self::BUNDLE_CSS,
+            "websocket_worker_version": "18.0-2",
+            "files": files,
+        });
+        std::fs::write(
+            dir.join("manifest.json"),
+            serde_json::to_vec_pretty(&manifest).unwrap(),
+        )
+        .unwrap();
+        FixtureAssets { dir }
+    }
+}
+
+impl Drop for FixtureAssets {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+browser_test!(the_pos_page_takes_a_stripe_sale_in_chromium, |backend| {
+    let assets = FixtureAssets::new();
+    let assets_dir = assets.dir.display().to_string();
+    let app = spawn_app_with(backend, |settings| settings.pos_assets = assets_dir).await;
+    let config = app.xmlid("ops_demo.pos_config_shop").await;
+    let name = format!("pos-{backend:?}").to_lowercase();
+    let browser = Browser::start(&name).await;
+
+    // The login form, with its CSRF token, then Odoo's redirect to the POS.
+    let target = format!("/pos/ui?config_id={config}");
+    let login_url = format!(
+        "{}/web/login?redirect={}",
+        app.base,
+        url::form_urlencoded::byte_serialize(target.as_bytes()).collect::<String>()
+    );
+    browser
+        .driver
+        .goto(&login_url)
+        .await
+        .expect("the login page");
+    let csrf = browser
+        .eval("return document.querySelector('input[name=csrf_token]').value;")
+        .await;
+    assert!(csrf.as_str().is_some_and(|t| !t.is_empty()), "{csrf}");
+    browser.fill("input[name=login]", "cashier").await;
+    browser.fill("input[name=password]", "cashier").await;
+    browser.screenshot("login").await;
+    browser.click("button[type=submit]").await;
+
+    // /pos/ui loads the fixture bundle and the simulated SDK; the sale runs until the reader
+    // waits for a card.
+    let fixture_state = "return window.__posFixture || document.body.innerText.slice(0, 2000);";
+    browser
+        .wait_for(
+            "return document.querySelector('#stripe-sim-reader[data-state=waiting]') !== null \
+             || (window.__posFixture && window.__posFixture.state === 'failed');",
+            30,
+            fixture_state,
+        )
+        .await;
+    let url = browser.driver.current_url().await.unwrap();
+    assert_eq!(url.path(), "/pos/ui", "{url}");
+    let failed = browser
+        .eval("return window.__posFixture.state === 'failed' && window.__posFixture;")
+        .await;
+    assert_eq!(failed, json!(false), "the POS fixture failed: {failed}");
+    browser.screenshot("waiting-card").await;
+    browser.click("[data-test-card=visa]").await;
+    let fixture = browser
+        .wait_for(
+            "return window.__posFixture.state !== 'running' && window.__posFixture;",
+            30,
+            fixture_state,
+        )
+        .await;
+    browser.screenshot("paid").await;
+    assert_eq!(fixture["state"], json!("done"), "{fixture}");
+
+    // The page's odoo object, the session cookie (HttpOnly: no page script sees it), the
+    // websocket subscription to the POS's channel.
+    let steps = fixture["steps"].as_array().unwrap();
+    let session_object = &steps[0]["detail"];
+    assert_eq!(session_object["pos_config_id"], json!(config));
+    assert_eq!(session_object["csrf_token"], json!(true));
+    assert_eq!(session_object["access_token"], json!(true));
+    assert_eq!(fixture["cookieVisible"], json!(false));
+    let cookies = browser.driver.get_all_cookies().await.unwrap();
+    let session_cookie = cookies
+        .iter()
+        .find(|c| c.name() == "session_id")
+        .expect("a session_id cookie");
+    assert_eq!(session_cookie.http_only(), Some(true));
+    assert_eq!(fixture["websocket"]["opened"], json!(true), "{fixture}");
+    let subscribe: Value =
+        serde_json::from_str(fixture["websocket"]["sent"][0].as_str().unwrap()).unwrap();
+    assert_eq!(subscribe["event_name"], json!("subscribe"));
+    let page_token = browser.eval("return window.odoo.access_token;").await;
+    assert_eq!(subscribe["data"]["channels"], json!([page_token]));
+
+    // Another device of the POS says it synced the order: the page's websocket gets the
+    // bus notification, as Odoo 18's POS receives SYNCHRONISATION.
+    let session = session_object["pos_session_id"].clone();
+    let login_number = session_object["login_number"].as_i64().unwrap() + 1;
+    let order_id = fixture["result"]["order_id"].as_i64().unwrap();
+    let cashier = app.as_user("cashier").await;
+    cashier
+        .call_ok(
+            "pos.config",
+            "notify_synchronisation",
+            json!([[config], session, login_number, {"pos.order": [order_id]}]),
+            json!({}),
+        )
+        .await;
+    let received = browser
+        .wait_for(
+            "return window.__posFixture.websocket.received.length > 0 \
+             && window.__posFixture.websocket.received;",
+            10,
+            fixture_state,
+        )
+        .await;
+    let frame = received[0].as_str().unwrap();
+    assert!(frame.contains("SYNCHRONISATION"), "{frame}");
+    assert!(
+        frame.contains(&format!("\"login_number\":{login_number}")),
+        "{frame}"
+    );
+
+    // The sale, as the server stored it.
+    let result = &fixture["result"];
+    assert_eq!(result["card_type"], json!("visa"));
+    let transaction = result["transaction_id"].as_str().unwrap();
+    assert!(transaction.starts_with("pi_"), "{result}");
+    let order = &cashier
+        .read(
+            "pos.order",
+            &[order_id],
+            &["state", "amount_paid", "payment_ids"],
+        )
+        .await[0];
+    assert_eq!(order["state"], json!("paid"), "{order}");
+    assert_eq!(order["amount_paid"], result["amount"]);
+    let payments = ids_of(&order["payment_ids"]);
+    let payment = &cashier
+        .read(
+            "pos.payment",
+            &payments,
+            &["transaction_id", "card_type", "payment_status"],
+        )
+        .await[0];
+    assert_eq!(payment["transaction_id"], json!(transaction));
+    assert_eq!(payment["card_type"], json!("visa"));
+    // Stripe captured what the order says was paid.
+    let intent: Value = app
+        .http
+        .get(format!(
+            "{}/v1/payment_intents/{transaction}",
+            app.sim().base
+        ))
+        .bearer_auth("sk_test_demo0000000000000000odooposstripe")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(intent["status"], json!("succeeded"), "{intent}");
+    browser.close().await;
+    drop(assets);
+});

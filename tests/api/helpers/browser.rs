@@ -151,6 +151,21 @@ impl Browser {
             .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
     }
 
+    /// Types `text` into the field `css` finds.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let element = self
+            .driver
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css} in the page: {e}"));
+        element
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("typing into {css}: {e}"));
+    }
+
     pub async fn close(self) {
         let _ = self.driver.close().await;
     }
