@@ -97,15 +97,3 @@ pub(super) async fn read_config_open_orders(env: &Env<'_>, args: Args) -> OdooRe
     let dynamic = crate::addons::pos_session::read_pos_data(env, &shown).await?;
     Ok(json!({"dynamic_records": dynamic, "deleted_record_ids": deleted}).into())
 }
-
-/// `notify_synchronisation(session_id, login_number, records={})`: reads the records
-/// named (with the caller's rights, as Odoo does to put them in the message) and
-/// answers `None`.
-pub(super) async fn notify_synchronisation(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
-    super::super::single_id(MODEL, &args.ids)?;
-    for (model, ids) in records_arg(args.value(2))? {
-        known_model(env, &model)?;
-        env.read(&model, &ids, None, false).await?;
-    }
-    Ok(Value::Null.into())
-}

@@ -29,17 +29,8 @@ pub(super) fn methods() -> Vec<Method> {
             readonly: true,
             run: |env, args| Box::pin(super::sync::read_config_open_orders(env, args)),
         },
-        Method {
-            name: "notify_synchronisation",
-            kind: MethodKind::Record,
-            params: vec![
-                Param::required("session_id", ParamKind::Any),
-                Param::required("login_number", ParamKind::Any),
-                Param::optional("records", ParamKind::Any),
-            ],
-            readonly: true,
-            run: |env, args| Box::pin(super::sync::notify_synchronisation(env, args)),
-        },
+        // Reads the records named and tells the POS's other devices on the bus.
+        crate::addons::pos_bus::notify_synchronisation_method(),
     ]
 }
 
