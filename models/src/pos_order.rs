@@ -116,7 +116,6 @@ pub fn model() -> Model {
                 .index(),
         )
         // Odoo: related company_id.account_fiscal_country_id.code (two hops), not stored.
-        // pos-orders computes it; pos-session reports it related, as Odoo does.
         .field(Field::char("country_code", "Country Code").computed(false).odoo_related())
         .field(Field::many2one("pricelist_id", "Pricelist", "product.pricelist"))
         .field(Field::many2one("partner_id", "Customer", "res.partner").index())

@@ -17,11 +17,21 @@ pub fn sync_kwargs(config: i64) -> Value {
     json!({"context": {"config_id": config, "login_number": 12}})
 }
 
-/// Opens a session of the demo POS as the cashier, as the client's opening popup does.
+/// Opens the register as the cashier does: the dashboard's Open Register
+/// (`pos.config.open_ui` through `/web/dataset/call_button`), then the opening popup.
 pub async fn open_session(cashier: &Client, config: i64) -> i64 {
-    let session = cashier
-        .create("pos.session", json!({"config_id": config}))
+    let envelope = cashier
+        .rpc(
+            "/web/dataset/call_button",
+            json!({"model": "pos.config", "method": "open_ui", "args": [[config]], "kwargs": {}}),
+        )
         .await;
+    assert!(envelope.get("error").is_none(), "{envelope}");
+    let session = cashier
+        .read_field("pos.config", config, "current_session_id")
+        .await[0]
+        .as_i64()
+        .expect("open_ui opened a session");
     cashier
         .call_ok(
             "pos.session",
@@ -578,4 +588,38 @@ both!(a_synced_draft_is_cancelled_and_a_paid_order_is_not, |app| {
         "it must be new or cancelled",
     );
     cashier.unlink("pos.order", &[draft]).await;
+});
+
+both!(the_companys_rounding_method_decides_the_tax_total, |app| {
+    let cashier = app.as_user("cashier").await;
+    let admin = app.as_user("admin").await;
+    let demo = Demo::open(&app, &cashier).await;
+    let company = app.xmlid("base.main_company").await;
+    // Ten lines at 0.10 with 15%: 0.015 of tax each.
+    let lines: Vec<SaleLine> = (0..10)
+        .map(|_| (demo.cabinet, 1.0, 0.1, vec![demo.tax_15], None))
+        .collect();
+    let per_line = sync(
+        &cashier,
+        &demo,
+        json!([demo.order("per-line", "draft", &lines, &[])]),
+    )
+    .await;
+    assert_eq!(per_line["pos.order"][0]["amount_tax"].as_f64(), Some(0.2));
+    assert_eq!(per_line["pos.order"][0]["amount_total"].as_f64(), Some(1.2));
+    admin
+        .write(
+            "res.company",
+            &[company],
+            json!({"tax_calculation_rounding_method": "round_globally"}),
+        )
+        .await;
+    let global = sync(
+        &cashier,
+        &demo,
+        json!([demo.order("globally", "draft", &lines, &[])]),
+    )
+    .await;
+    assert_eq!(global["pos.order"][0]["amount_tax"].as_f64(), Some(0.15));
+    assert_eq!(global["pos.order"][0]["amount_total"].as_f64(), Some(1.15));
 });

@@ -1,8 +1,8 @@
 //! A cashier's shift as a story over HTTP: the register opens, two sales are paid by
 //! Stripe through the real Stripe calls and the simulator, one in cash with change,
 //! one order is sent twice, part of a Stripe sale is refunded; then the money must
-//! add up: per payment method, and the Stripe total against what the simulator
-//! captured and refunded for the session's intents.
+//! add up: per payment method, the Stripe total against what the simulator captured
+//! and refunded for the session's intents, and the closing totals per method.
 
 use std::collections::BTreeMap;
 
@@ -290,4 +290,90 @@ both!(a_mixed_shift_keeps_the_money_right, |app| {
             seen["amount_received"].as_i64().unwrap() - charge["amount_refunded"].as_i64().unwrap();
     }
     assert_eq!(Some(&stripe_net), per_method.get(&demo.stripe));
+
+    // Closing: the Close Register popup shows each method's total, which is the sum of
+    // its payments; the counted cash matches, the session closes and its orders post.
+    let closing = cashier
+        .call_ok(
+            "pos.session",
+            "get_closing_control_data",
+            json!([[demo.session]]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        cents(&closing["default_cash_details"]["payment_amount"]),
+        per_method[&demo.cash]
+    );
+    assert_eq!(closing["default_cash_details"]["id"], json!(demo.cash));
+    let stripe_row = closing["non_cash_payment_methods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == json!(demo.stripe))
+        .expect("the Stripe method's total")
+        .clone();
+    assert_eq!(cents(&stripe_row["amount"]), per_method[&demo.stripe]);
+    assert_eq!(stripe_row["number"], json!(3));
+    assert_eq!(closing["orders_details"]["quantity"], json!(4));
+    assert_eq!(cents(&closing["orders_details"]["amount"]), total);
+    let counted = closing["default_cash_details"]["amount"].clone();
+    let answer = cashier
+        .call_ok(
+            "pos.session",
+            "post_closing_cash_details",
+            json!([[demo.session], counted]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(answer, json!({"successful": true}));
+    cashier
+        .call_ok(
+            "pos.session",
+            "update_closing_control_state_session",
+            json!([[demo.session], "End of shift"]),
+            json!({}),
+        )
+        .await;
+    let answer = cashier
+        .call_ok(
+            "pos.session",
+            "close_session_from_ui",
+            json!([[demo.session], []]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(answer, json!({"successful": true}));
+    let states = cashier
+        .search_read(
+            "pos.order",
+            json!([["session_id", "=", demo.session]]),
+            &["state"],
+        )
+        .await;
+    assert!(
+        states
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["state"] == json!("done")),
+        "{states}"
+    );
+
+    // A sale sent after the closing, with no open session left, is refused.
+    let late = demo.order(
+        "late",
+        "paid",
+        &[(desk, 1.0, 80.0, vec![demo.tax_15], None)],
+        &[(demo.cash, 92.0, None)],
+    );
+    let e = cashier
+        .expect_error(
+            "pos.order",
+            "sync_from_ui",
+            json!([[late]]),
+            sync_kwargs(demo.config),
+        )
+        .await;
+    assert_error(&e, "odoo.exceptions.UserError", "No open session available");
 });

@@ -59,15 +59,8 @@ impl Behaviour for PosConfig {
         ]
     }
 
-    /// The POS client's calls (pos-session), with `notify_synchronisation` as web-routes
-    /// makes it: the same checks, then the bus notification to the POS's other devices.
     fn methods(&self) -> Vec<Method> {
-        let mut methods: Vec<Method> = ui::methods()
-            .into_iter()
-            .filter(|method| method.name != "notify_synchronisation")
-            .collect();
-        methods.push(super::pos_bus::notify_synchronisation_method());
-        methods
+        ui::methods()
     }
 
     fn defaults(&self) -> Vec<DefaultHook> {
