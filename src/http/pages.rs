@@ -127,11 +127,23 @@ pub async fn handle(
             login_post(services, parts, sid, body).await
         }
         "/web" | "/odoo" => landing(services, parts, sid, &params).await,
+        "/web/session/logout" if get => match decide::logout(services, sid).await {
+            Ok(()) => {
+                let target = param(&params, "redirect")
+                    .filter(|r| !r.is_empty())
+                    .and_then(decide::local_url)
+                    .unwrap_or_else(|| "/odoo".into());
+                let mut reply = redirect(&target);
+                set_cookie(&mut reply, &crate::rpc::expired_cookie());
+                reply
+            }
+            Err(e) => server_error(e),
+        },
         "/web/login_successful" if get => match decide::landing(services, sid).await {
             Ok(Landing::Login) => to_login(parts),
             Ok(_) => html(
                 StatusCode::OK,
-                "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\"/>\n<title>Odoo</title>\n</head>\n<body>\n<p>You are logged in.</p>\n</body>\n</html>\n".into(),
+                "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\"/>\n<title>Odoo</title>\n</head>\n<body>\n<p>You are logged in.</p>\n<p><a href=\"/web/session/logout\">Log out</a></p>\n</body>\n</html>\n".into(),
             ),
             Err(e) => server_error(e),
         },

@@ -247,6 +247,15 @@ pub async fn login_submit(
     })
 }
 
+/// `GET /web/session/logout`: the session ends (a missing one is no error).
+pub async fn logout(services: &Arc<Services>, sid: Option<&str>) -> OdooResult<()> {
+    let Some(sid) = sid.filter(|s| !s.is_empty()) else {
+        return Ok(());
+    };
+    in_transaction!(services, |tx| session::destroy(&system(services, &tx), sid)
+        .await)
+}
+
 /// What `/odoo` and `/web` answer.
 #[derive(Debug)]
 pub enum Landing {

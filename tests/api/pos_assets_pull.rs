@@ -284,6 +284,34 @@ async fn pull_says_clearly_what_is_wrong() {
     );
 }
 
+#[tokio::test]
+async fn serve_refuses_a_folder_without_pulled_assets() {
+    let db = crate::helpers::TempDb::new(crate::helpers::Backend::Sqlite).await;
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_odoo-pos-stripe"))
+        .args([
+            "--database",
+            &db.url,
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--no-demo",
+            "--pos-assets",
+            "/nonexistent-pos-assets",
+        ])
+        .env("OPS_PASSWORD_ROUNDS", "1000")
+        .env_remove("OPS_CONFIG")
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no POS assets in /nonexistent-pos-assets"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("pos-assets pull"), "{stderr}");
+}
+
 both_with!(
     pulled_assets_are_served_by_the_server,
     |s: &mut odoo_pos_stripe::settings::Settings| {

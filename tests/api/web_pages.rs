@@ -271,6 +271,12 @@ both!(the_login_form_logs_in_as_odoo_does, |app| {
     )
     .await;
     assert_eq!(away.header("location"), "/x");
+    // Logging out ends the session and goes back to /odoo (then the form).
+    let out = get(&app, "/web/session/logout", Some(&session), &[]).await;
+    assert_eq!(out.status, 303);
+    assert_eq!(out.header("location"), "/odoo");
+    assert!(out.header("set-cookie").starts_with("session_id=;"));
+    crate::helpers::assert_session_expired(&app.with_cookie(&session, 0).session_info().await);
 });
 
 both_with!(
