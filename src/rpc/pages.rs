@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use hmac::{Hmac, Mac};
+use sea_orm::sea_query::{Alias, Expr, Query};
 use serde_json::{json, Map, Value};
 use sha1::Sha1;
 
@@ -404,16 +405,22 @@ pub async fn pos_ui(
             pos_session = system.create("pos.session", vec![vals]).await?;
         }
         let session_id = pos_session[0];
-        // `pos.session.login()`: one more device (or reload) on this session.
+        // `pos.session.login()`: one more device (or reload) on this session. One
+        // UPDATE, so that two devices loading at once get two numbers.
+        let bump = Query::update()
+            .table(Alias::new("pos_session"))
+            .value(
+                Alias::new("login_number"),
+                Expr::cust("COALESCE(login_number, 0) + 1"),
+            )
+            .and_where(Expr::col(Alias::new("id")).eq(session_id))
+            .to_owned();
+        system.execute(system.backend.build(&bump)).await?;
         let login_number = system
             .value_of("pos.session", session_id, "login_number")
             .await?
             .as_i64()
-            .unwrap_or(0)
-            + 1;
-        let mut vals = Map::new();
-        vals.insert("login_number".into(), json!(login_number));
-        system.write("pos.session", &[session_id], vals).await?;
+            .unwrap_or(1);
         let values = system
             .values_of("pos.session", &[session_id], &["company_id"])
             .await?;

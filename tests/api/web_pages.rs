@@ -379,6 +379,22 @@ both_with!(
             odoo["login_number"].as_i64().unwrap() + 1
         );
 
+        // Devices loading at once each get their own login number.
+        let loads = (0..4).map(|_| {
+            let path = format!("/pos/ui?config_id={config}");
+            let sid = cashier.session_id.clone();
+            let app = &app;
+            async move {
+                odoo_object(&get(app, &path, Some(&sid), &[]).await.text())["login_number"]
+                    .as_i64()
+                    .unwrap()
+            }
+        });
+        let mut numbers = futures::future::join_all(loads).await;
+        numbers.sort();
+        numbers.dedup();
+        assert_eq!(numbers.len(), 4, "{numbers:?}");
+
         // A session being closed holds the POS: Odoo sends the user back to the POS menu.
         let admin = app.as_user("admin").await;
         admin
