@@ -376,6 +376,13 @@ async fn pos_ui(
         Ok(PosPage::Redirect(to)) => return redirect(&to),
         Ok(PosPage::NoAssets) => html(StatusCode::OK, NO_ASSETS.into()),
         Ok(PosPage::Page(odoo)) => html(StatusCode::OK, pos_page(services, &odoo)),
+        Ok(PosPage::Refused(message)) => html(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\"/>\n<title>Odoo POS</title>\n</head>\n<body>\n<h1>This point of sale cannot be opened</h1>\n<p class=\"alert alert-danger\">{}</p>\n<p><a href=\"/odoo\">Back</a></p>\n</body>\n</html>\n",
+                escape(&message)
+            ),
+        ),
         Err(e) => return server_error(e),
     };
     reply.headers.insert(

@@ -317,6 +317,8 @@ pub enum PosPage {
     NoAssets,
     /// The page's `odoo` object.
     Page(Value),
+    /// The POS cannot open a session (Odoo's `UserError`, shown to the user).
+    Refused(String),
 }
 
 /// The parameters of `/pos/ui`.
@@ -398,11 +400,29 @@ pub async fn pos_ui(
             return Ok(PosPage::Redirect(POS_MENU.into()));
         }
         if pos_session.is_empty() {
-            // Odoo's `open_ui`: a new session in opening control, opened by this user.
-            let mut vals = Map::new();
-            vals.insert("config_id".into(), json!(config));
-            vals.insert("user_id".into(), json!(uid));
-            pos_session = system.create("pos.session", vec![vals]).await?;
+            // Odoo's `pos_config.sudo().open_ui()`: its checks, then a new session in
+            // opening control, opened by this user.
+            let open_ui = system
+                .model("pos.config")?
+                .method("open_ui")
+                .ok_or_else(|| OdooError::Internal("pos.config has no open_ui".into()))?;
+            let user_env = system.for_user(s.user.clone(), Map::new())?;
+            let sudo = user_env.sudo();
+            let args = crate::orm::behaviour::Args {
+                ids: vec![config],
+                values: Vec::new(),
+            };
+            match (open_ui.run)(&sudo, args).await {
+                Ok(_) => {}
+                Err(OdooError::UserError(message) | OdooError::ValidationError(message)) => {
+                    return Ok(PosPage::Refused(message));
+                }
+                Err(e) => return Err(e),
+            }
+            pos_session = open_sessions(&system, config, None).await?;
+            if pos_session.is_empty() {
+                return Ok(PosPage::Redirect(POS_MENU.into()));
+            }
         }
         let session_id = pos_session[0];
         // `pos.session.login()`: one more device (or reload) on this session. One

@@ -417,6 +417,33 @@ both_with!(
             "/odoo/action-point_of_sale.action_client_pos_menu"
         );
 
+        // A POS that cannot open a session says why, as Odoo's open_ui does.
+        let bare = admin
+            .create(
+                "pos.config",
+                json!({"name": "Bare shop", "payment_method_ids": [[6, 0, []]]}),
+            )
+            .await;
+        let refused = get(
+            &app,
+            &format!("/pos/ui?config_id={bare}"),
+            Some(&cashier.session_id),
+            &[],
+        )
+        .await;
+        assert_eq!(refused.status, 400);
+        assert!(
+            refused.text().contains(
+                "You must have at least one payment method configured to launch a session."
+            ),
+            "{}",
+            refused.text()
+        );
+        assert!(cashier
+            .search("pos.session", json!([["config_id", "=", bare]]))
+            .await
+            .is_empty());
+
         // Only internal users see the POS (Odoo: 404); /odoo sends others away.
         admin
         .create(
