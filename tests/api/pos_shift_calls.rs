@@ -206,3 +206,42 @@ both!(open_orders_and_synchronisation_as_odoo, |app| {
         .await;
     assert_error(&e, "builtins.KeyError", "no.such.model");
 });
+
+both!(prices_of_products_loaded_later, |app| {
+    let cashier = app.as_user("cashier").await;
+    let (shop, session) = open_shop(&app, &cashier).await;
+    let chair = app
+        .xmlid("ops_demo.product_template_conference_chair")
+        .await;
+    let sofa = app.xmlid("ops_demo.product_template_sofa").await;
+    let item = app.xmlid("ops_demo.pricelist_item_conference_chairs").await;
+    let pricelist = app.xmlid("product.list0").await;
+    let answer = cashier
+        .call_ok(
+            "pos.session",
+            "get_pos_ui_product_pricelist_item_by_product",
+            json!([[session], [chair, sofa], [], shop]),
+            json!({}),
+        )
+        .await;
+    let keys: Vec<&String> = answer.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["product.pricelist.item", "product.pricelist"]);
+    let items = answer["product.pricelist.item"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{answer}");
+    assert_eq!(items[0]["id"], json!(item));
+    assert_eq!(items[0]["pricelist_id"], json!(pricelist), "load=False");
+    assert_eq!(answer["product.pricelist"][0]["id"], json!(pricelist));
+    // Not the chair: nothing.
+    let none = cashier
+        .call_ok(
+            "pos.session",
+            "get_pos_ui_product_pricelist_item_by_product",
+            json!([[session], [sofa], [], shop]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        none,
+        json!({"product.pricelist.item": [], "product.pricelist": []})
+    );
+});
