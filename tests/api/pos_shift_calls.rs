@@ -1,12 +1,13 @@
 //! The other calls the Odoo 18 POS client makes during a shift (issue 9, item 4), sent
 //! as recorded in `tests/data/odoo18/other_reads.json`: the barcode nomenclature and
 //! its rules, the search for product variants, and `pos.config`'s
-//! `read_config_open_orders` and `notify_synchronisation`.
+//! `read_config_open_orders` and `notify_synchronisation` (the bus engine's, its
+//! delivery tested in `web_pages`).
 
 use serde_json::{json, Value};
 
 use crate::both;
-use crate::helpers::{assert_error, Client, TestApp};
+use crate::helpers::{Client, TestApp};
 
 const OTHER: &str = include_str!("../data/odoo18/other_reads.json");
 
@@ -196,15 +197,6 @@ both!(open_orders_and_synchronisation_as_odoo, |app| {
         )
         .await;
     assert_eq!(none, Value::Null);
-    let e = cashier
-        .expect_error(
-            "pos.config",
-            "notify_synchronisation",
-            json!([[shop], session, 1, {"no.such.model": [1]}]),
-            json!({}),
-        )
-        .await;
-    assert_error(&e, "builtins.KeyError", "no.such.model");
 });
 
 both!(prices_of_products_loaded_later, |app| {
