@@ -151,9 +151,6 @@ async fn notify_synchronisation(env: &Env<'_>, args: Args) -> OdooResult<Outcome
     }
     let mut static_records = Map::new();
     for (model, ids) in &records {
-        // Odoo indexes `self.env[model]`: an unknown model is Python's KeyError.
-        env.model(model)
-            .map_err(|_| OdooError::KeyError(format!("'{model}'")))?;
         let ids: Vec<i64> = match ids {
             Value::Array(list) if list.len() <= MAX_IDS => list
                 .iter()
