@@ -46,7 +46,7 @@ pub fn model() -> Model {
         // stored, with an inverse writing the template's list_price.
         .field(
             Field::float("lst_price", "Sales Price")
-                .not_stored()
+                .computed(false)
                 .help("The sale price is managed from the product template. Click on the 'Configure Variants' button to set the extra attribute prices."),
         )
         // Odoo: company-dependent (one value per company).
@@ -55,7 +55,7 @@ pub fn model() -> Model {
                 .help("Value of the product (automatically computed in AVCO).\n        Used to value the product when the purchase cost is not known (e.g. inventory adjustment).\n        Used to compute margins on sale orders."),
         )
         // Odoo: computed (sum of the variant values' price_extra), not stored.
-        .field(Field::float("price_extra", "Variant Price Extra").not_stored())
+        .field(Field::float("price_extra", "Variant Price Extra").computed(false))
         // Odoo: fields.Image computed (the variant's own image, else the template's).
         .field(Field::text("image_128", "Image 128").odoo_type("binary").not_stored())
         // Fields delegated to the template (`_inherits`), readable on the variant.

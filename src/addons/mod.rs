@@ -29,6 +29,7 @@ pub mod pos_order_line;
 pub mod pos_payment;
 pub mod pos_payment_method;
 pub mod pos_session;
+pub mod product_product;
 pub mod res_company;
 pub mod res_config_settings;
 pub mod res_currency;
@@ -54,6 +55,7 @@ pub fn behaviours() -> Vec<&'static dyn Behaviour> {
         &pos_order::PosOrder,
         &pos_order_line::PosOrderLine,
         &pos_payment::PosPayment,
+        &product_product::ProductProduct,
         &res_config_settings::ResConfigSettings,
     ]
 }

@@ -211,6 +211,15 @@ both!(load_data_carries_what_the_client_boots_with, |app| {
         .iter()
         .all(|p| p["available_in_pos"] == json!(true) || p["id"] == json!(tip)));
     assert!(products.iter().all(|p| p["image_128"].is_boolean()));
+    // The price the POS starts from and the name it shows, computed as Odoo does:
+    // the template's price plus the variant's extra, `[reference] name`.
+    let cabinet = app.xmlid("ops_demo.product_cabinet").await;
+    let cabinet = products.iter().find(|p| p["id"] == json!(cabinet)).unwrap();
+    assert_eq!(cabinet["lst_price"], json!(140.0));
+    assert_eq!(
+        cabinet["display_name"],
+        json!("[E-COM11] Cabinet with Doors")
+    );
     let categories = answer["pos.category"]["data"].as_array().unwrap();
     assert_eq!(categories.len(), 3);
     let taxes = answer["account.tax"]["data"].as_array().unwrap();
