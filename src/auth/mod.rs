@@ -10,6 +10,7 @@ use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
 
+pub mod cache;
 pub mod crypto;
 pub mod session;
 pub mod throttle;
@@ -21,6 +22,8 @@ use throttle::LoginThrottle;
 pub struct Auth {
     pub throttle: LoginThrottle,
     pub credentials: CredentialCache,
+    /// Users and sessions, invalidated by the database's cache signal.
+    pub cache: cache::AuthCache,
     /// Key of the HMAC that derives session tokens from users' credentials.
     pub session_secret: Vec<u8>,
     /// Sessions expire after this many days without use.
@@ -47,6 +50,7 @@ impl Auth {
         Auth {
             throttle,
             credentials: CredentialCache::default(),
+            cache: cache::AuthCache::default(),
             session_secret: Sha256::digest(format!("odoo-pos-stripe session tokens for {db_name}"))
                 .to_vec(),
             session_idle_days,
