@@ -113,6 +113,8 @@ impl Application {
             tokio::net::TcpListener::from_std(listener)?,
             services.clone(),
         );
+        // The unknown-login hash, made while the first calls are answered.
+        tokio::task::spawn_blocking(services.auth.dummy_hash());
         Ok(Application {
             addr,
             handle,

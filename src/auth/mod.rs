@@ -31,9 +31,11 @@ pub struct Auth {
     /// pbkdf2-sha512 rounds of new password hashes.
     pub password_rounds: u32,
     /// A hash of a random secret, checked when a login is unknown so that the answer
-    /// takes as long as for a wrong password. Made at start-up with the rounds of new
-    /// passwords (one pbkdf2, before the server listens).
-    pub dummy_hash: String,
+    /// takes as long as for a wrong password, with the rounds of new passwords. Made
+    /// once, off the async workers, as the server starts listening
+    /// ([`Auth::dummy_hash`]): one pbkdf2 (about 0.3 s) is not on the way to the first
+    /// answer, and a check that comes before it is made waits for it.
+    dummy_hash: std::sync::Arc<std::sync::OnceLock<String>>,
     /// Password hashes computed at once: one per core. Checks beyond wait their turn
     /// (on no database connection), so that a flood of guesses from many addresses
     /// cannot take every core from the calls of logged-in users.
@@ -55,10 +57,22 @@ impl Auth {
                 .to_vec(),
             session_idle_days,
             password_rounds,
-            dummy_hash: crypto::hash_password(&crypto::generate_session_id(), password_rounds),
+            dummy_hash: Default::default(),
             hashing: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
+        }
+    }
+}
+
+impl Auth {
+    /// The dummy hash, made on first use (blocking: call it on a blocking thread).
+    pub fn dummy_hash(&self) -> impl Fn() -> String + Send + 'static {
+        let cell = self.dummy_hash.clone();
+        let rounds = self.password_rounds;
+        move || {
+            cell.get_or_init(|| crypto::hash_password(&crypto::generate_session_id(), rounds))
+                .clone()
         }
     }
 }

@@ -231,9 +231,9 @@ impl Credentials {
         if cache && self.cached(auth, password) {
             return Ok(true);
         }
-        let (me, pw, dummy) = (self.clone(), password.to_string(), auth.dummy_hash.clone());
+        let (me, pw, dummy) = (self.clone(), password.to_string(), auth.dummy_hash());
         let permit = auth.hashing.acquire().await.map_err(OdooError::internal)?;
-        let verified = tokio::task::spawn_blocking(move || me.verify(&pw, &dummy))
+        let verified = tokio::task::spawn_blocking(move || me.verify(&pw, &dummy()))
             .await
             .map_err(OdooError::internal)?;
         drop(permit);

@@ -307,6 +307,16 @@ async fn run(
                 set_cookie: Some(expired_cookie()),
             })
         }
+        Call::CallKw {
+            call: Ok(call),
+            button,
+        } if call.readonly() => {
+            let mut reply = read_call_with_session(services, session_id, call).await?;
+            if button {
+                reply.result = Some(clean_action(reply.result.take()));
+            }
+            Ok(reply)
+        }
         Call::CallKw { call, button } => {
             let s = check_session(services, session_id).await?;
             tracing::Span::current().record("uid", s.uid);
@@ -340,7 +350,48 @@ async fn run_model_call(
             call.run(&env).await
         })?
     };
-    // Stripe is called only now, with no transaction open.
+    settle(services, user, context, outcome).await
+}
+
+/// A read-only call with a session: the session is checked and the call run in one
+/// read-only transaction (the cache signal, then the call's own queries); an expired
+/// session's deletion or a live one's use is written afterwards.
+async fn read_call_with_session(
+    services: &Arc<Services>,
+    session_id: Option<&str>,
+    call: model_call::ModelCall,
+) -> OdooResult<Reply> {
+    let (found, outcome) = in_transaction!(read services, |tx| {
+        let system = system(services, &tx);
+        match session::lookup(&system, &services.auth, session_id).await? {
+            session::Lookup::Live { session, touch } => {
+                tracing::Span::current().record("uid", session.uid);
+                let context = call
+                    .context
+                    .clone()
+                    .unwrap_or_else(|| session.context.clone());
+                let env = system.for_user(session.user.clone(), context.clone())?;
+                let outcome = call.run(&env).await?;
+                Ok((session::Lookup::Live { session, touch }, Some((context, outcome))))
+            }
+            other => Ok((other, None)),
+        }
+    })?;
+    let session = settle_session(services, found).await?;
+    let Some((context, outcome)) = outcome else {
+        return Err(OdooError::SessionExpired);
+    };
+    settle(services, session.user.clone(), context, outcome).await
+}
+
+/// What a call left for after its commit: Stripe is called only now, with no
+/// transaction open, then the follow-up it may leave runs in a second transaction.
+async fn settle(
+    services: &Arc<Services>,
+    user: Arc<UserInfo>,
+    context: Map<String, Value>,
+    outcome: Outcome,
+) -> OdooResult<Reply> {
     let result = match outcome {
         Outcome::Value(v) => v,
         Outcome::AfterCommit(work) => match work.run().await? {
@@ -364,6 +415,15 @@ async fn check_session(
     let found = in_transaction!(read services, |tx| {
         session::lookup(&system(services, &tx), &services.auth, session_id).await
     })?;
+    settle_session(services, found).await
+}
+
+/// Writes what a session lookup calls for: an expired session is deleted, a live one's
+/// use recorded (once a minute).
+async fn settle_session(
+    services: &Arc<Services>,
+    found: session::Lookup,
+) -> OdooResult<session::Session> {
     match found {
         session::Lookup::Live { session, touch } => {
             if touch {
