@@ -1,5 +1,7 @@
 //! The command line (clap): `serve` (the default), `migrate`, `load-fixtures`,
-//! `user add` and `stripe-sim`.
+//! `user add`, `stripe-sim` and `pos-assets pull`.
+
+pub mod pos_assets;
 
 use clap::{Args, Parser, Subcommand};
 use sea_orm::TransactionTrait;
@@ -35,6 +37,9 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// The Odoo 18 POS client's built files, taken from a running Odoo 18.
+    #[command(subcommand)]
+    PosAssets(PosAssetsCommand),
     /// Run the Stripe simulator alone.
     StripeSim {
         #[arg(long, default_value = "127.0.0.1:12111")]
@@ -56,6 +61,37 @@ pub struct ServeArgs {
     /// Do not load the demo data.
     #[arg(long)]
     pub no_demo: bool,
+    /// Serve the Odoo 18 POS assets pulled into this folder (`pos-assets pull`).
+    #[arg(long)]
+    pub pos_assets: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PosAssetsCommand {
+    /// Log into an Odoo 18 as a POS user, open its /pos/ui and download the POS
+    /// bundle, the files it needs and a manifest into --out (serve them with
+    /// `serve --pos-assets DIR`). Opening /pos/ui opens a POS session on that Odoo
+    /// if none is open, as a browser would.
+    Pull {
+        /// The Odoo 18's URL, e.g. https://odoo.example.com
+        #[arg(long)]
+        from: String,
+        /// Its database.
+        #[arg(long)]
+        db: String,
+        /// A POS user's login.
+        #[arg(long)]
+        login: String,
+        /// Its password (or set OPS_PULL_PASSWORD).
+        #[arg(long, env = "OPS_PULL_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// The point of sale to open (default: the first the user sees).
+        #[arg(long)]
+        config_id: Option<i64>,
+        /// The folder to write.
+        #[arg(long)]
+        out: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -94,6 +130,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             if args.no_demo {
                 settings.demo = false;
+            }
+            if let Some(dir) = args.pos_assets {
+                settings.pos_assets = dir;
             }
             let app = crate::startup::Application::build(settings).await?;
             tracing::info!("odoo-pos-stripe listening on http://{}", app.addr);
@@ -154,6 +193,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             tx.commit().await?;
             tracing::info!(login = %login, "user saved");
+            Ok(())
+        }
+        Command::PosAssets(PosAssetsCommand::Pull {
+            from,
+            db,
+            login,
+            password,
+            config_id,
+            out,
+        }) => {
+            let args = pos_assets::PullArgs {
+                from,
+                db,
+                login,
+                password,
+                config_id,
+                out: out.into(),
+                progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            };
+            let manifest = pos_assets::pull(&args).await?;
+            println!(
+                "Pulled {} files of the Odoo {} POS into {}; serve them with: odoo-pos-stripe serve --pos-assets {}",
+                manifest.files.len(),
+                manifest.odoo_version,
+                args.out.display(),
+                args.out.display()
+            );
             Ok(())
         }
         Command::StripeSim { listen } => {

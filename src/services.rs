@@ -2,6 +2,10 @@
 //! registry, the Stripe client, the embedded simulator and authentication state.
 //! Model behaviour reaches them through `Env::host::<Services>()`.
 
+pub mod assets;
+pub mod bus;
+
+use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::DatabaseConnection;
@@ -24,6 +28,10 @@ pub struct Services {
     pub stripe: StripeClient,
     pub simulator: Option<Simulator>,
     pub auth: Auth,
+    /// The notification bus the websockets listen to.
+    pub bus: bus::Bus,
+    /// The pulled Odoo POS assets (`pos_assets`), when configured.
+    pub pos_assets: Option<Arc<assets::PosAssets>>,
 }
 
 impl Services {
@@ -55,7 +63,16 @@ impl Services {
             settings.session_idle_days,
             settings.password_rounds,
         );
+        let pos_assets = if settings.pos_assets.is_empty() {
+            None
+        } else {
+            Some(Arc::new(assets::PosAssets::load(std::path::Path::new(
+                &settings.pos_assets,
+            ))?))
+        };
         Ok(Services {
+            bus: bus::Bus::new(),
+            pos_assets,
             settings,
             reader: db.clone(),
             db,

@@ -57,6 +57,9 @@ pub struct Settings {
     pub stripe_max_retries: u32,
     /// First retry delay in milliseconds, doubled per retry up to 5 s (`OPS_STRIPE_INITIAL_BACKOFF_MS`).
     pub stripe_initial_backoff_ms: u64,
+    /// Folder of the Odoo 18 POS assets pulled with `odoo-pos-stripe pos-assets pull`;
+    /// empty: `/pos/ui` explains how to pull them (`OPS_POS_ASSETS`, `serve --pos-assets`).
+    pub pos_assets: String,
 }
 
 impl Default for Settings {
@@ -85,6 +88,7 @@ impl Default for Settings {
             stripe_timeout: 60,
             stripe_max_retries: 2,
             stripe_initial_backoff_ms: 500,
+            pos_assets: String::new(),
         }
     }
 }
@@ -187,6 +191,7 @@ impl serde::Serialize for SettingsDefaults {
         m.serialize_entry("stripe_timeout", &d.stripe_timeout)?;
         m.serialize_entry("stripe_max_retries", &d.stripe_max_retries)?;
         m.serialize_entry("stripe_initial_backoff_ms", &d.stripe_initial_backoff_ms)?;
+        m.serialize_entry("pos_assets", &d.pos_assets)?;
         m.end()
     }
 }

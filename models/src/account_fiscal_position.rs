@@ -25,7 +25,11 @@ pub fn model() -> Model {
         .field(Field::boolean("auto_apply", "Detect Automatically"))
         .field(Field::many2one("country_id", "Country", "res.country"))
         // Odoo: fields.Binary computed (JSON of source tax id -> destination tax ids).
-        .field(Field::text("tax_map", "Tax Map").not_stored())
+        .field(
+            Field::text("tax_map", "Tax Map")
+                .odoo_type("binary")
+                .not_stored(),
+        )
         .access(Some("account.group_account_manager"), "rwcu")
         .access(Some("base.group_user"), "r")
         .with_magic_fields()

@@ -18,7 +18,7 @@ pub fn model() -> Model {
             .ondelete(OnDelete::Cascade),
     )
     // Odoo: related position_id.company_id, stored.
-    .field(Field::many2one("company_id", "Company", "res.company"))
+    .field(Field::many2one("company_id", "Company", "res.company").odoo_related())
     .field(
         Field::many2one("tax_src_id", "Tax on Product", "account.tax")
             .required()

@@ -99,7 +99,7 @@ pub fn model() -> Model {
                 .help("If set, taxes with a lower sequence might affect this one, provided they try to do it."),
         )
         // Odoo: computed, stored, precomputed from the company's country.
-        .field(Field::many2one("tax_group_id", "Tax Group", "account.tax.group").required())
+        .field(Field::many2one("tax_group_id", "Tax Group", "account.tax.group").odoo_computed().required())
         // Odoo: computed from the repartition lines (a factor below 0), not stored.
         .field(Field::boolean("has_negative_factor", "Has Negative Factor").not_stored())
         // Odoo: computed, stored, from the company's fiscal country.

@@ -133,6 +133,13 @@ pub struct Field {
     /// `selection=<callable>`): the behaviour lists the values, and Odoo stores any
     /// value written, unchecked.
     pub dynamic_selection: bool,
+    /// How Odoo describes a field ours keeps differently (`load_data`'s `relations`):
+    /// the type Odoo reports when ours is a stand-in (`binary`, `html`), and whether
+    /// Odoo computes it (a stored compute or related field, which this server stores
+    /// as a plain column written by the model's behaviour or the client).
+    pub odoo_type: Option<&'static str>,
+    pub odoo_computed: bool,
+    pub odoo_related: bool,
 }
 
 impl Field {
@@ -154,6 +161,9 @@ impl Field {
             index: false,
             write_only: false,
             dynamic_selection: false,
+            odoo_type: None,
+            odoo_computed: false,
+            odoo_related: false,
         }
     }
 
@@ -298,6 +308,40 @@ impl Field {
         self.dynamic_selection = true;
         self
     }
+    /// Odoo's type for a field declared with a stand-in type (see [`Field::odoo_type`]).
+    pub fn odoo_type(mut self, ty: &'static str) -> Field {
+        self.odoo_type = Some(ty);
+        self
+    }
+    /// Odoo computes this field (stored); ours stores what is written.
+    pub fn odoo_computed(mut self) -> Field {
+        self.odoo_computed = true;
+        self
+    }
+    /// Odoo relates this field to another (stored); ours stores what is written.
+    pub fn odoo_related(mut self) -> Field {
+        self.odoo_computed = true;
+        self.odoo_related = true;
+        self
+    }
+    /// The type Odoo reports for the field.
+    pub fn reported_type(&self) -> &'static str {
+        self.odoo_type.unwrap_or(self.ty.odoo_name())
+    }
+    /// Whether Odoo reports the field computed: a compute or a related field (a
+    /// related field is computed in Odoo), or a field ours does not store (in Odoo a
+    /// non-stored field is a compute), one2many and many2many aside.
+    pub fn reported_compute(&self) -> bool {
+        self.computed
+            || self.odoo_computed
+            || self.related.is_some()
+            || (!self.store && !self.ty.is_x2many() && self.name != "id")
+    }
+    /// Whether Odoo reports the field related.
+    pub fn reported_related(&self) -> bool {
+        self.related.is_some() || self.odoo_related
+    }
+
     pub fn not_stored(mut self) -> Field {
         self.store = false;
         self

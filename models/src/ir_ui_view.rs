@@ -29,6 +29,7 @@ pub fn model() -> Model {
         ))
         .field(Field::text("arch_db", "Arch Blob"))
         .field(Field::boolean("active", "Active").default(DefaultValue::Bool(true)))
+        .access(Some("base.group_user"), "r")
         .access(Some("base.group_system"), "rwcu")
         .with_magic_fields()
 }

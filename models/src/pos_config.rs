@@ -86,7 +86,7 @@ pub fn model() -> Model {
                 .help("Show checkout to customers."),
         )
         // Odoo: fields.Image (binary).
-        .field(Field::text("customer_display_bg_img", "Background Image"))
+        .field(Field::text("customer_display_bg_img", "Background Image").odoo_type("binary"))
         .field(Field::char("customer_display_bg_img_name", "Background Image Name"))
         .field(Field::boolean("restrict_price_control", "Restrict Price Modifications to Managers").help(
             "Only users with Manager access rights for PoS app can modify the product prices on orders.",
@@ -96,10 +96,9 @@ pub fn model() -> Model {
                 .default(DefaultValue::Bool(false))
                 .help("When disabled, only PoS manager can view the margin and cost of product among the Product info."),
         )
-        // Odoo: computed (a cash payment method among payment_method_ids), not stored.
-        .field(
+                .field(
             Field::boolean("cash_control", "Advanced Cash Control")
-                .not_stored()
+                .computed(false)
                 .help("Check the amount of the cashbox at opening and closing."),
         )
         .field(Field::boolean("set_maximum_difference", "Set Maximum Difference").help(

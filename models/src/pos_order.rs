@@ -115,7 +115,7 @@ pub fn model() -> Model {
                 .index(),
         )
         // Odoo: related company_id.account_fiscal_country_id.code (two hops), not stored.
-        .field(Field::char("country_code", "Country Code").not_stored())
+        .field(Field::char("country_code", "Country Code").odoo_related().not_stored())
         .field(Field::many2one("pricelist_id", "Pricelist", "product.pricelist"))
         .field(Field::many2one("partner_id", "Customer", "res.partner").index())
         .field(
@@ -129,7 +129,7 @@ pub fn model() -> Model {
                 .index(),
         )
         // Odoo: related session_id.config_id, stored, writable.
-        .field(Field::many2one("config_id", "Point of Sale", "pos.config"))
+        .field(Field::many2one("config_id", "Point of Sale", "pos.config").odoo_related())
         .field(
             Field::many2one("currency_id", "Currency", "res.currency")
                 .related("config_id.currency_id")
@@ -137,7 +137,7 @@ pub fn model() -> Model {
         )
         // Odoo: computed (company currency -> order currency at date_order), stored.
         .field(
-            Field::float("currency_rate", "Currency Rate")
+            Field::float("currency_rate", "Currency Rate").odoo_computed()
                 .readonly()
                 .help("The rate of the currency to the currency of rate applicable at the date of the order"),
         )
@@ -159,7 +159,7 @@ pub fn model() -> Model {
         .field(Field::boolean("failed_pickings", "Failed Pickings").not_stored())
         // Odoo: related session_id.config_id.picking_type_id (two hops), not stored.
         .field(
-            Field::many2one("picking_type_id", "Operation Type", "stock.picking.type")
+            Field::many2one("picking_type_id", "Operation Type", "stock.picking.type").odoo_related()
                 .not_stored(),
         )
         .field(
@@ -182,7 +182,7 @@ pub fn model() -> Model {
         )
         // Odoo: related session_id.config_id.journal_id, stored.
         .field(
-            Field::many2one("sale_journal", "Sales Journal", "account.journal")
+            Field::many2one("sale_journal", "Sales Journal", "account.journal").odoo_related()
                 .readonly()
                 .ondelete(OnDelete::Restrict),
         )
@@ -220,8 +220,8 @@ pub fn model() -> Model {
         .field(Field::char("tracking_number", "Order Number").not_stored())
         .field(Field::char("uuid", "Uuid").readonly().no_copy())
         // Odoo: computed from the partner, stored, writable.
-        .field(Field::char("email", "Email"))
-        .field(Field::char("mobile", "Mobile"))
+        .field(Field::char("email", "Email").odoo_computed())
+        .field(Field::char("mobile", "Mobile").odoo_computed())
         .field(Field::boolean("is_edited", "Edited").not_stored())
         .field(Field::boolean("has_deleted_line", "Has Deleted Line"))
         .field(

@@ -46,14 +46,18 @@ pub fn model() -> Model {
                 .readonly(),
         )
         // Odoo: related pos_order_id.session_id, stored.
-        .field(Field::many2one("session_id", "Session", "pos.session").index())
+        .field(
+            Field::many2one("session_id", "Session", "pos.session")
+                .odoo_related()
+                .index(),
+        )
         .field(
             Field::many2one("user_id", "Employee", "res.users")
                 .related("session_id.user_id")
                 .readonly(),
         )
         // Odoo: related pos_order_id.company_id, stored.
-        .field(Field::many2one("company_id", "Company", "res.company"))
+        .field(Field::many2one("company_id", "Company", "res.company").odoo_related())
         .field(
             Field::char("card_type", "Type of card used")
                 .help("The type of the payment card (e.g. CREDIT CARD OR DEBIT CARD)"),

@@ -83,7 +83,7 @@ pub fn model() -> Model {
             .default(DefaultValue::Str("none")),
         )
         // Odoo: fields.Image (binary, max 50x50).
-        .field(Field::text("image", "Image"))
+        .field(Field::text("image", "Image").odoo_type("binary"))
         .field(Field::char("default_qr", "Default Qr").computed(false))
         .field(
             Field::selection("qr_code_method", "QR Code Format", &[])

@@ -14,9 +14,9 @@ pub fn model() -> Model {
                 .ondelete(OnDelete::Cascade),
         )
         // Odoo: related pricelist_id.company_id, stored.
-        .field(Field::many2one("company_id", "Company", "res.company").readonly())
+        .field(Field::many2one("company_id", "Company", "res.company").odoo_related().readonly())
         // Odoo: related pricelist_id.currency_id, stored.
-        .field(Field::many2one("currency_id", "Currency", "res.currency").readonly())
+        .field(Field::many2one("currency_id", "Currency", "res.currency").odoo_related().readonly())
         .field(
             Field::datetime("date_start", "Start Date")
                 .help("Starting datetime for the pricelist item validation\nThe displayed value depends on the timezone set in your preferences."),

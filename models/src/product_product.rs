@@ -57,10 +57,10 @@ pub fn model() -> Model {
         // Odoo: computed (sum of the variant values' price_extra), not stored.
         .field(Field::float("price_extra", "Variant Price Extra").not_stored())
         // Odoo: fields.Image computed (the variant's own image, else the template's).
-        .field(Field::text("image_128", "Image 128").not_stored())
+        .field(Field::text("image_128", "Image 128").odoo_type("binary").not_stored())
         // Fields delegated to the template (`_inherits`), readable on the variant.
         .field(inherited(Field::char("name", "Name"), "product_tmpl_id.name"))
-        .field(inherited(Field::text("description", "Description"), "product_tmpl_id.description"))
+        .field(inherited(Field::text("description", "Description").odoo_type("html"), "product_tmpl_id.description"))
         .field(inherited(
             Field::text("description_sale", "Sales Description"),
             "product_tmpl_id.description_sale",

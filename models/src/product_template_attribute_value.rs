@@ -47,7 +47,7 @@ pub fn model() -> Model {
         )
         // Odoo: related attribute_line_id.attribute_id, stored.
         .field(
-            Field::many2one("attribute_id", "Attribute", "product.attribute")
+            Field::many2one("attribute_id", "Attribute", "product.attribute").odoo_related()
                 .index()
                 .ondelete(OnDelete::Cascade),
         )
@@ -63,7 +63,7 @@ pub fn model() -> Model {
         )
         // Odoo: fields.Image related product_attribute_value_id.image.
         .field(
-            Field::text("image", "Image")
+            Field::text("image", "Image").odoo_type("binary")
                 .related("product_attribute_value_id.image")
                 .readonly(),
         )

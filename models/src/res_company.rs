@@ -4,7 +4,7 @@ use crate::prelude::*;
 pub fn model() -> Model {
     Model::new("res.company", "Companies")
         .order("sequence, name")
-        .field(Field::char("name", "Company Name").required())
+        .field(Field::char("name", "Company Name").odoo_related().required())
         .field(Field::integer("sequence", "Sequence").default(DefaultValue::Int(10)))
         .field(Field::boolean("active", "Active").default(DefaultValue::Bool(true)))
         .field(Field::many2one("parent_id", "Parent Company", "res.company").index())
@@ -21,9 +21,9 @@ pub fn model() -> Model {
                 .default(DefaultValue::XmlId("base.USD"))
                 .ondelete(OnDelete::Restrict),
         )
-        .field(Field::many2one("country_id", "Country", "res.country").ondelete(OnDelete::Restrict))
-        .field(Field::char("email", "Email"))
-        .field(Field::char("phone", "Phone"))
+        .field(Field::many2one("country_id", "Country", "res.country").odoo_computed().ondelete(OnDelete::Restrict))
+        .field(Field::char("email", "Email").odoo_related())
+        .field(Field::char("phone", "Phone").odoo_related())
         .field(Field::char("website", "Website Link").related("partner_id.website"))
         .field(Field::char("vat", "Tax ID").related("partner_id.vat"))
         .field(Field::char("company_registry", "Company ID").related("partner_id.company_registry"))
@@ -59,7 +59,7 @@ pub fn model() -> Model {
             .help("Default on whether the sales price used on the product and invoices with this Company includes its taxes."),
         )
         // Odoo: computed from country_id, stored, writable.
-        .field(Field::many2one("account_fiscal_country_id", "Fiscal Country", "res.country").help(
+        .field(Field::many2one("account_fiscal_country_id", "Fiscal Country", "res.country").odoo_computed().help(
             "The country to use the tax reports from for this company",
         ))
         // point_of_sale

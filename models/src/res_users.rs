@@ -5,7 +5,7 @@ use crate::prelude::*;
 pub fn model() -> Model {
     Model::new("res.users", "User")
         .order("name, login")
-        .field(Field::char("name", "Name").required())
+        .field(Field::char("name", "Name").odoo_related().required())
         .field(
             Field::char("login", "Login")
                 .required()

@@ -34,11 +34,11 @@ pub fn model() -> Model {
                 .index(),
         )
         // Odoo: computed from `code`, stored, writable.
-        .field(Field::boolean("use_create_lots", "Create New Lots/Serial Numbers").help(
+        .field(Field::boolean("use_create_lots", "Create New Lots/Serial Numbers").odoo_computed().help(
             "If this is checked only, it will suppose you want to create new Lots/Serial Numbers, so you can provide them in a text field. ",
         ))
         // Odoo: computed from `code`, stored, writable.
-        .field(Field::boolean("use_existing_lots", "Use Existing Lots/Serial Numbers").help(
+        .field(Field::boolean("use_existing_lots", "Use Existing Lots/Serial Numbers").odoo_computed().help(
             "If this is checked, you will be able to choose the Lots/Serial Numbers. You can also decide to not put lots in this operation type.  This means it will create stock with no lot or not put a restriction on the lot taken. ",
         ))
         .access(Some("base.group_user"), "r")

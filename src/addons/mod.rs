@@ -21,6 +21,7 @@ pub mod ir_config_parameter;
 pub mod ir_model_access;
 pub mod ir_model_data;
 pub mod payment_provider;
+pub mod pos_bus;
 pub mod pos_config;
 pub mod pos_payment_method;
 pub mod pos_session;

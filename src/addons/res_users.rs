@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use sea_orm::sea_query::{Alias, Expr, Query};
 use serde_json::{json, Map, Value};
 
+use crate::auth::throttle::{Key, COOLDOWN};
 use crate::auth::{crypto, session, users};
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::behaviour::{
@@ -190,10 +191,19 @@ async fn change_password(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
     let uid = env.uid();
     let sudo = env.sudo();
     let auth = &super::services(env)?.auth;
+    // Proving the old password is a password guess like a login: counted by the same
+    // throttle (under the user's id, as `execute_kw`'s checks), so a stolen session
+    // cannot try passwords at pbkdf2 speed.
+    let attempt = auth
+        .throttle
+        .begin(Key::new(None, &format!("#{uid}")))
+        .map_err(|_| OdooError::AccessDenied(COOLDOWN.into()))?;
     if !users::check_credentials(&sudo, auth, uid, &old, users::CredentialKind::Interactive).await?
     {
+        attempt.failed();
         return Err(OdooError::access_denied());
     }
+    attempt.succeeded();
     let new = new.trim();
     if new.is_empty() {
         return Err(OdooError::UserError(

@@ -53,6 +53,9 @@ impl Default for ThrottleConfig {
     }
 }
 
+/// Odoo's answer while a client is cooling down (`res.users._on_login_cooldown`).
+pub const COOLDOWN: &str = "Too many login failures, please wait a bit before trying again.";
+
 /// Whose failures are counted together.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Key {

@@ -5,7 +5,10 @@
 //! it decodes a request into an `rpc::Call`, hands it to `rpc::handle`, and encodes the
 //! answer.
 
+pub mod assets;
 pub mod envelope;
+pub mod pages;
+pub mod websocket;
 mod xml_tree;
 pub mod xmlrpc;
 
@@ -100,7 +103,7 @@ impl Reply {
         }
     }
 
-    fn into_response(self) -> HttpResponse {
+    pub(crate) fn into_response(self) -> HttpResponse {
         let mut resp = HttpResponse::new(HttpBody::from(self.body));
         *resp.status_mut() = self.status;
         *resp.headers_mut() = self.headers;
@@ -193,6 +196,9 @@ fn json_route(path: &str) -> Option<&'static str> {
 }
 
 async fn handle(services: Arc<Services>, req: HttpRequest) -> Result<HttpResponse, BoxError> {
+    if req.uri().path() == "/websocket" && req.method() == Method::GET {
+        return Ok(websocket::upgrade(services, req));
+    }
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
     if let Some(rest) = path.strip_prefix("/stripe-sim") {
@@ -229,19 +235,19 @@ async fn handle(services: Arc<Services>, req: HttpRequest) -> Result<HttpRespons
             };
         }
     }
-    // The translations `session_info`'s `cache_hashes` names (none: English only).
-    if parts.method == Method::GET && path.starts_with("/web/webclient/translations/") {
-        let lang = parts
-            .uri
-            .query()
-            .and_then(|q| {
-                form_urlencoded::parse(q.as_bytes())
-                    .find(|(k, _)| k == "lang")
-                    .map(|(_, v)| v.into_owned())
-            })
-            .unwrap_or_else(|| "en_US".to_string());
-        return Ok(Reply::json(&rpc::translations(&lang)).into_response());
+    // The pulled POS assets (bundle, fonts, images, the bus worker).
+    if (parts.method == Method::GET || parts.method == Method::HEAD)
+        && assets::is_asset(&services, &path)
+    {
+        if let Some(reply) = assets::serve_asset(&services, &path, &parts.headers).await {
+            return Ok(reply.into_response());
+        }
     }
+    // The login form, `/odoo`, `/pos/ui`, translations, images.
+    let body = match pages::handle(&services, &parts, body).await {
+        Ok(reply) => return Ok(reply.into_response()),
+        Err(body) => body,
+    };
     if let Some(service) = xmlrpc::service_of(&path) {
         return Ok(handle_xmlrpc(&services, parts, body, service)
             .await

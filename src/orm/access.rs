@@ -118,6 +118,16 @@ impl<'a> Env<'a> {
     /// The model's multi-company record rule, as a domain; `parent_of` leaves are
     /// resolved by [`Env::resolve_hierarchies`] before the domain is compiled.
     pub(super) fn rule_domain(&self, model: &Model) -> OdooResult<Domain> {
+        if model.name == "res.company" && self.company_rule_applies() {
+            // base.res_company_rule_employee/portal/public: `[('id', 'in', company_ids)]`,
+            // lifted for Access Rights administrators (res_company_rule_erp_manager).
+            // Outside a company context, `company_ids` is all the user's companies.
+            let companies = match self.context.get("allowed_company_ids") {
+                Some(Value::Array(a)) if !a.is_empty() => self.allowed_company_ids()?,
+                _ => self.user.company_ids.clone(),
+            };
+            return Ok(Domain::leaf("id", Op::In, json!(companies)));
+        }
         if self.su || !model.check_company || !model.has_field("company_id") {
             return Ok(Domain::True);
         }
@@ -134,7 +144,15 @@ impl<'a> Env<'a> {
 
     /// Whether a record rule restricts the caller on `model`.
     pub(super) fn has_rule(&self, model: &Model) -> bool {
+        if model.name == "res.company" {
+            return self.company_rule_applies();
+        }
         !self.su && model.check_company && model.has_field("company_id")
+    }
+
+    /// Whether `res.company`'s own record rule restricts the caller.
+    fn company_rule_applies(&self) -> bool {
+        !self.su && !self.user.has_group("base.group_erp_manager")
     }
 
     /// The ids among `ids` that exist and that the rules let the caller see.

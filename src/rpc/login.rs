@@ -27,7 +27,7 @@ pub(super) enum Who<'a> {
     Uid(i64),
 }
 
-const COOLDOWN: &str = "Too many login failures, please wait a bit before trying again.";
+use crate::auth::throttle::COOLDOWN;
 
 /// Checks `password` for `who`: the user when it is right, `None` when it is wrong
 /// (or the user unknown or archived), `AccessDenied` while the client is cooling down.

@@ -179,6 +179,7 @@ macro_rules! in_transaction {
 
 // After the macro: the password checks run their reads with it.
 mod login;
+pub mod pages;
 
 /// The superuser's environment on `tx`, with the services as its host.
 fn system<'a>(services: &'a Services, tx: &'a sea_orm::DatabaseTransaction) -> Env<'a> {
@@ -463,7 +464,7 @@ fn clean_action(result: Option<Value>) -> Value {
     Value::Object(action)
 }
 
-fn session_cookie(sid: &str) -> String {
+pub fn session_cookie(sid: &str) -> String {
     let expires =
         (chrono::Utc::now() + chrono::Duration::days(7)).format("%a, %d %b %Y %H:%M:%S GMT");
     format!("session_id={sid}; Expires={expires}; Max-Age=604800; HttpOnly; Path=/; SameSite=Lax")

@@ -15,6 +15,67 @@ use crate::services::Services;
 /// Odoo's `web.max_file_upload_size` default (128 MiB).
 const ODOO_MAX_FILE_UPLOAD_SIZE: usize = 128 * 1024 * 1024;
 
+/// The modules of the recorded Odoo 18 POS database, in the order its translations
+/// answer lists them: the client asks for their messages (none, in English).
+const TRANSLATED_MODULES: &[&str] = &[
+    "account",
+    "uom",
+    "product",
+    "payment",
+    "base_import_module",
+    "stock_sms",
+    "base_import",
+    "snailmail_account",
+    "google_gmail",
+    "payment_stripe",
+    "base_install_request",
+    "http_routing",
+    "resource_mail",
+    "spreadsheet_dashboard_account",
+    "web",
+    "snailmail",
+    "mail",
+    "pos_epson_printer",
+    "pos_online_payment",
+    "spreadsheet",
+    "auth_signup",
+    "portal",
+    "base_setup",
+    "web_editor",
+    "html_editor",
+    "analytic",
+    "mail_bot",
+    "privacy_lookup",
+    "digest",
+    "iap_mail",
+    "l10n_us_account",
+    "auth_totp",
+    "stock",
+    "web_unsplash",
+    "partner_autocomplete",
+    "resource",
+    "barcodes",
+    "phone_validation",
+    "spreadsheet_account",
+    "l10n_us",
+    "stock_account",
+    "auth_totp_mail",
+    "base",
+    "spreadsheet_dashboard_stock_account",
+    "spreadsheet_dashboard",
+    "account_payment",
+    "auth_totp_portal",
+    "web_tour",
+    "iap",
+    "barcodes_gs1_nomenclature",
+    "sms",
+    "bus",
+    "pos_stripe",
+    "onboarding",
+    "point_of_sale",
+    "account_edi_ubl_cii",
+];
+
 /// The translations this server serves: none, in English. Their hash names them in
 /// `cache_hashes` and in the URL the web client fetches them from.
 pub fn translations(lang: &str) -> Value {
@@ -32,7 +93,10 @@ pub fn translations(lang: &str) -> Value {
             "thousands_sep": ",",
             "week_start": 7,
         },
-        "modules": {},
+        "modules": TRANSLATED_MODULES
+            .iter()
+            .map(|m| (m.to_string(), json!({"messages": []})))
+            .collect::<Map<String, Value>>(),
         "multi_lang": false,
     })
 }

@@ -194,6 +194,10 @@ both!(wrong_credentials, |app| {
     // Logins match exactly, as Odoo's `[('login', '=', login)]`: no case folding and
     // no LIKE wildcards.
     for login in ["ADMIN", "adm%", "_dmin", " admin"] {
+        // A successful login clears the client's failures (Odoo's cooldown counts
+        // failures per address in a row), so the throttle stays out of this test.
+        let env = app.authenticate("admin", "admin", None).await.json();
+        assert!(env["result"]["uid"].is_number(), "{env}");
         let env = app.authenticate(login, "admin", None).await.json();
         assert_error(
             &env["error"],
@@ -218,6 +222,8 @@ both!(wrong_credentials, |app| {
         "Database not found.",
     );
     // common.login / authenticate answer false, never an error.
+    let env = app.authenticate("admin", "admin", None).await.json();
+    assert!(env["result"]["uid"].is_number(), "{env}");
     for method in ["login", "authenticate"] {
         let args = if method == "login" {
             json!(["odoo", "admin", "wrong"])
@@ -545,3 +551,40 @@ both_with!(
         assert_session_expired(&admin.session_info().await);
     }
 );
+
+// Proving the old password in `change_password` is a password guess: after the
+// throttle's limit of wrong ones, even the right one is refused for a while, and the
+// password stays as it was.
+both!(change_password_guesses_are_throttled, |app| {
+    let limit = app.services.settings.login_cooldown_after;
+    let cashier = app.as_user("cashier").await;
+    for _ in 0..limit {
+        let err = cashier
+            .expect_error(
+                "res.users",
+                "change_password",
+                json!(["wrong", "n3w-secret"]),
+                json!({}),
+            )
+            .await;
+        assert_error(&err, "odoo.exceptions.AccessDenied", "Access Denied");
+    }
+    let err = cashier
+        .expect_error(
+            "res.users",
+            "change_password",
+            json!(["cashier", "n3w-secret"]),
+            json!({}),
+        )
+        .await;
+    assert_error(
+        &err,
+        "odoo.exceptions.AccessDenied",
+        "Too many login failures, please wait a bit before trying again.",
+    );
+    // The session still works and the password did not change.
+    assert_eq!(
+        cashier.session_info().await["result"]["uid"],
+        json!(cashier.uid)
+    );
+});

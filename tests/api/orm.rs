@@ -489,10 +489,16 @@ both!(monetary_amounts_are_stored_exactly, |app| {
     // 18 significant digits: no f64 holds this amount exactly.
     let big: serde_json::Value = serde_json::from_str("1234567890123456.78").unwrap();
     let tenth: serde_json::Value = serde_json::from_str("0.1").unwrap();
+    // Created, a session of a POS counting cash starts from the previous session's
+    // counted cash (as in Odoo): the amounts are written after.
     let session = cashier
-        .create(
+        .create("pos.session", json!({"config_id": shop}))
+        .await;
+    cashier
+        .write(
             "pos.session",
-            json!({"config_id": shop, "cash_register_balance_start": big, "cash_register_balance_end_real": tenth}),
+            &[session],
+            json!({"cash_register_balance_start": big, "cash_register_balance_end_real": tenth}),
         )
         .await;
     let read = cashier

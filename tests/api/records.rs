@@ -77,8 +77,25 @@ both!(nested_reads_use_the_callers_rights, |app| {
         "{err}"
     );
     assert!(!err.to_string().contains("secret@other.example"));
-    // Its name is shown, as Odoo shows every many2one's name.
-    let r = cashier
+    // The company itself is not the cashier's: Odoo's res_company_rule_employee
+    // (`[('id', 'in', company_ids)]`) hides it, even for a field as harmless as a name.
+    let err = cashier
+        .call(
+            "res.company",
+            "web_read",
+            json!([[company], {"partner_id": {"fields": {"display_name": {}}}}]),
+            json!({}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err["data"]["name"],
+        json!("odoo.exceptions.AccessError"),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("Secret Partner"));
+    // The administrator (Access Rights) reads every company.
+    let r = admin
         .call(
             "res.company",
             "web_read",
@@ -114,12 +131,43 @@ both!(nested_reads_use_the_callers_rights, |app| {
             .unwrap();
         assert_eq!(n, json!(1), "admin: {domain}");
     }
-    // web_search_read's sub-reads too.
-    let err = cashier
+    // web_search_read finds no company of another's, so it has nothing to sub-read.
+    let r = cashier
         .call(
             "res.company",
             "web_search_read",
             json!([[["id", "=", company]], {"partner_id": {"fields": {"email": {}}}}]),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r, json!({"length": 0, "records": []}));
+    // Nested reads with the caller's rights, where the top record is readable: the
+    // cashier reads their own company, whose partner is moved to the hidden one's
+    // company for the occasion.
+    admin
+        .call(
+            "res.partner",
+            "write",
+            json!([[partner], {"company_id": company}]),
+            json!({"context": {"allowed_company_ids": [1, company]}}),
+        )
+        .await
+        .unwrap();
+    admin
+        .call(
+            "res.company",
+            "write",
+            json!([[1], {"partner_id": partner}]),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    let err = cashier
+        .call(
+            "res.company",
+            "web_read",
+            json!([[1], {"partner_id": {"fields": {"email": {}}}}]),
             json!({}),
         )
         .await
@@ -128,6 +176,20 @@ both!(nested_reads_use_the_callers_rights, |app| {
         err["data"]["name"],
         json!("odoo.exceptions.AccessError"),
         "{err}"
+    );
+    assert!(!err.to_string().contains("secret@other.example"));
+    let r = cashier
+        .call(
+            "res.company",
+            "web_read",
+            json!([[1], {"partner_id": {"fields": {"display_name": {}}}}]),
+            json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        r[0]["partner_id"],
+        json!({"id": partner, "display_name": "Secret Partner"})
     );
 });
 

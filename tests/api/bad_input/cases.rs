@@ -438,13 +438,6 @@ fn call_kw_cases(out: &mut Vec<Case>) {
         json!({}),
     );
     add(
-        "copy many".into(),
-        json!(p),
-        json!("copy"),
-        json!([[1, 2]]),
-        json!({}),
-    );
-    add(
         "copy missing".into(),
         json!(p),
         json!("copy"),

@@ -83,6 +83,39 @@ def main():
         shutil.copyfile(SHARED / name, HERE / name)
     dump("load_data_shape.json", load_data_shape())
     dump("other_reads.json", other_reads())
+    dump("web_routes.json", web_routes())
+
+
+def web_routes():
+    """What the web routes answered: `/pos/ui`'s status, headers, inline `odoo` object
+    (keys, order, types; the session info's keys), the URLs the page references and the
+    requests the browser made after it; the login form exchange; the translations
+    answer; the bus websocket's frames; every non-RPC request of the sale (to list what
+    is still unanswered)."""
+    page = load("pos_ui_session.json")
+    other = load("other_calls.json")
+    requests = other["browser_sequence_from_pos_ui"]["requests"]
+    return {
+        "source": "pos_ui_session.json and other_calls.json of the shared Odoo 18.0 recordings",
+        "pos_ui": {
+            "request": page["request"],
+            "http_status": page["response"]["http_status"],
+            "headers": page["response"]["headers"],
+            "title": page["response"]["title"],
+            "inline_odoo_object": page["response"]["inline_odoo_object"],
+            "inline_script_after_object": page["response"]["inline_script_after_object"],
+            "referenced_urls": page["response"]["referenced_urls"],
+            "body_class": page["response"]["body_class"],
+        },
+        "browser_requests_after_page": page["browser_requests_after_page"],
+        "login_before_pos": other["login_before_pos"],
+        "json_gets": other["json_gets"],
+        "websocket": other["websocket"],
+        "browser_sequence": [
+            {k: r.get(k) for k in ("method", "url", "type", "status", "content_type", "size", "rpc")}
+            for r in requests
+        ],
+    }
 
 
 if __name__ == "__main__":

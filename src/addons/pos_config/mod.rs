@@ -1,6 +1,10 @@
 //! `pos.config`: currency, current session, default payment methods, the rule that a
 //! POS only offers its own company's payment methods, and the fields an open session
-//! freezes.
+//! freezes; [`ui`]: opening the POS from the dashboard and the POS client's calls on its
+//! config.
+
+mod sync;
+mod ui;
 
 use std::collections::HashMap;
 
@@ -8,7 +12,7 @@ use async_trait::async_trait;
 use serde_json::{json, Map, Value};
 
 use crate::errors::{OdooError, OdooResult};
-use crate::orm::behaviour::{Behaviour, Check, Compute, DefaultHook};
+use crate::orm::behaviour::{Behaviour, Check, Compute, DefaultHook, Method};
 use crate::orm::domain::{Domain, Op};
 use crate::orm::Env;
 
@@ -48,7 +52,15 @@ impl Behaviour for PosConfig {
                 field: "current_session_state",
                 run: |env, ids| Box::pin(compute_current_session(env, ids, true)),
             },
+            Compute {
+                field: "cash_control",
+                run: |env, ids| Box::pin(compute_cash_control(env, ids)),
+            },
         ]
+    }
+
+    fn methods(&self) -> Vec<Method> {
+        ui::methods()
     }
 
     fn defaults(&self) -> Vec<DefaultHook> {
@@ -172,6 +184,24 @@ async fn compute_current_session(
             (Some(s), true) => sudo.value_of("pos.session", *s, "state").await?,
         };
         out.insert(*id, v);
+    }
+    Ok(out)
+}
+
+/// A cash payment method among the config's.
+async fn compute_cash_control(env: &Env<'_>, ids: &[i64]) -> OdooResult<HashMap<i64, Value>> {
+    let sudo = env.sudo();
+    let mut out = HashMap::new();
+    for id in ids {
+        let cash = Domain::leaf("config_ids", Op::In, json!([id])).and(Domain::leaf(
+            "is_cash_count",
+            Op::Eq,
+            json!(true),
+        ));
+        let n = sudo
+            .search_count("pos.payment.method", cash, Some(1))
+            .await?;
+        out.insert(*id, json!(n > 0));
     }
     Ok(out)
 }

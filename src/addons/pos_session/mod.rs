@@ -1,6 +1,12 @@
 //! `pos.session`: a cashier's shift on a POS. Named `<POS>/<5 digits>` at creation and
 //! `POS/<5 digits>` (the `pos.session` sequence) once opened; one open session per POS;
-//! it belongs to its POS's company.
+//! it belongs to its POS's company. [`closing`] closes it as the POS client does;
+//! [`load_data`] answers what the POS client boots with.
+
+mod closing;
+mod load_data;
+
+pub(in crate::addons) use load_data::read_pos_data;
 
 use std::collections::HashMap;
 
@@ -17,7 +23,7 @@ use crate::orm::Env;
 
 pub struct PosSession;
 
-const MODEL: &str = "pos.session";
+pub(crate) const MODEL: &str = "pos.session";
 
 #[async_trait]
 impl Behaviour for PosSession {
@@ -40,16 +46,63 @@ impl Behaviour for PosSession {
     }
 
     fn methods(&self) -> Vec<Method> {
-        vec![Method {
-            name: "set_opening_control",
+        let record = |name, params, readonly, run| Method {
+            name,
             kind: MethodKind::Record,
-            params: vec![
-                Param::required("cashbox_value", ParamKind::Amount),
-                Param::required("notes", ParamKind::Any),
-            ],
-            readonly: false,
-            run: |env, args| Box::pin(set_opening_control(env, args)),
-        }]
+            params,
+            readonly,
+            run,
+        };
+        vec![
+            record(
+                "set_opening_control",
+                vec![
+                    Param::required("cashbox_value", ParamKind::Amount),
+                    Param::required("notes", ParamKind::Any),
+                ],
+                false,
+                |env, args| Box::pin(set_opening_control(env, args)),
+            ),
+            record("get_closing_control_data", vec![], true, |env, args| {
+                Box::pin(closing::get_closing_control_data(env, args))
+            }),
+            record(
+                "post_closing_cash_details",
+                vec![Param::required("counted_cash", ParamKind::Amount)],
+                false,
+                |env, args| Box::pin(closing::post_closing_cash_details(env, args)),
+            ),
+            record(
+                "update_closing_control_state_session",
+                vec![Param::required("notes", ParamKind::Any)],
+                false,
+                |env, args| Box::pin(closing::update_closing_control_state(env, args)),
+            ),
+            record(
+                "close_session_from_ui",
+                vec![Param::optional(
+                    "bank_payment_method_diff_pairs",
+                    ParamKind::Any,
+                )],
+                false,
+                |env, args| Box::pin(closing::close_session_from_ui(env, args)),
+            ),
+            record(
+                "load_data",
+                vec![
+                    Param::required("models_to_load", ParamKind::Any),
+                    Param::optional("only_data", ParamKind::Any),
+                ],
+                true,
+                |env, args| Box::pin(load_data::load_data(env, args)),
+            ),
+            record(
+                "delete_opening_control_session",
+                vec![],
+                false,
+                |env, args| Box::pin(closing::delete_opening_control_session(env, args)),
+            ),
+        ]
     }
 
     /// Odoo 18's `create`: the POS is required, and the session is named after it, its
@@ -93,7 +146,60 @@ impl Behaviour for PosSession {
         }
         vals.insert("config_id".into(), json!(config));
         vals.insert("name".into(), json!(format!("{prefix}{counter:05}")));
+        let company = env
+            .sudo()
+            .value_of("pos.config", config, "company_id")
+            .await?;
+        let mut closing = false;
+        if let Some(company) = company.as_i64() {
+            let policy = env
+                .sudo()
+                .value_of(
+                    "res.company",
+                    company,
+                    "point_of_sale_update_stock_quantities",
+                )
+                .await?;
+            closing = policy == json!("closing");
+        }
+        vals.insert("update_stock_at_closing".into(), json!(closing));
         Ok(())
+    }
+
+    /// Odoo's `action_pos_session_open`: a POS that counts cash starts from what its
+    /// previous session counted at closing.
+    async fn after_create(&self, env: &Env<'_>, id: i64) -> OdooResult<()> {
+        let sudo = env.sudo();
+        let row = sudo
+            .values_of(MODEL, &[id], &["config_id", "rescue", "state"])
+            .await?
+            .remove(&id)
+            .unwrap_or_default();
+        let Some(config) = row.get("config_id").and_then(Value::as_i64) else {
+            return Ok(());
+        };
+        if row.get("state") != Some(&json!("opening_control"))
+            || row.get("rescue") == Some(&json!(true))
+            || sudo.value_of("pos.config", config, "cash_control").await? != json!(true)
+        {
+            return Ok(());
+        }
+        let previous = Domain::leaf("config_id", Op::Eq, json!(config)).and(Domain::leaf(
+            "id",
+            Op::Ne,
+            json!(id),
+        ));
+        let last = sudo.search(MODEL, previous, 0, Some(1), None).await?;
+        let start = match last.first() {
+            Some(last) => {
+                sudo.value_of(MODEL, *last, "cash_register_balance_end_real")
+                    .await?
+            }
+            None => json!(0),
+        };
+        let mut vals = Map::new();
+        vals.insert("cash_register_balance_start".into(), start);
+        sudo.write(MODEL, &[id], vals).await
     }
 }
 
@@ -171,6 +277,8 @@ async fn set_opening_control(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
             > 0;
         if counts_cash {
             let value = args.amount(0).unwrap_or_default();
+            let notes = args.value(1).cloned().unwrap_or(json!(false));
+            vals.insert("opening_notes".into(), notes);
             vals.insert(
                 "cash_register_balance_start".into(),
                 crate::orm::values::decimal_to_json(value),
