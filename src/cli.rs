@@ -229,7 +229,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 listener.local_addr()?
             );
             // The same settings as the mounted simulator: accepted keys, control token, bounds.
-            crate::stripe_sim::Simulator::new(crate::startup::simulator_config(&settings))
+            crate::stripe_sim::Simulator::new(crate::startup::simulator_config(&settings)?)
                 .serve(listener)
                 .await?;
             Ok(())

@@ -89,3 +89,38 @@ impl Services {
         self
     }
 }
+
+impl Services {
+    /// The Stripe Terminal JS SDK a POS page loads: Stripe's own with a real Stripe account,
+    /// else the simulated SDK the Stripe simulator serves (same origin when it is mounted in
+    /// this server, so the page needs no cross-origin request).
+    pub fn stripe_terminal_sdk_url(&self) -> String {
+        let base = self.stripe.config().base_url.trim_end_matches('/');
+        if self.settings.stripe_base_url.is_empty() && self.simulator.is_some() {
+            format!("/stripe-sim{}", crate::stripe_sim::SDK_PATH)
+        } else if crate::settings::is_stripe_url(base) {
+            crate::stripe_sim::STRIPE_SDK_URL.to_string()
+        } else {
+            format!("{base}{}", crate::stripe_sim::SDK_PATH)
+        }
+    }
+
+    /// Whether pages get another Terminal SDK than Stripe's (the Stripe API is a simulator).
+    pub fn rewrites_stripe_terminal_sdk(&self) -> bool {
+        self.stripe_terminal_sdk_url() != crate::stripe_sim::STRIPE_SDK_URL
+    }
+
+    /// `text` (a served page or script) with references to Stripe's Terminal SDK pointed at
+    /// [`Services::stripe_terminal_sdk_url`]; unchanged, and not copied, with a real Stripe
+    /// account. Odoo 18's `/pos/ui` page has a `<script src>` for it (`pos_stripe` adds it to
+    /// the page, not to the bundle); a bundle that loads it itself is rewritten the same way.
+    pub fn rewrite_stripe_terminal_sdk<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let ours = self.stripe_terminal_sdk_url();
+        let stripe = crate::stripe_sim::STRIPE_SDK_URL;
+        if !self.rewrites_stripe_terminal_sdk() || !text.contains(stripe) {
+            std::borrow::Cow::Borrowed(text)
+        } else {
+            std::borrow::Cow::Owned(text.replace(stripe, &ours))
+        }
+    }
+}

@@ -44,6 +44,12 @@ pub struct Settings {
     pub stripe_sim_request_log_bytes: usize,
     /// Largest request body the simulator takes (`OPS_STRIPE_SIM_MAX_BODY_BYTES`).
     pub stripe_sim_max_body_bytes: usize,
+    /// A test card the simulator presents by itself on a reader waiting for one, after
+    /// `stripe_sim_auto_present_delay_ms` (unattended demos): `visa`, `mastercard`,
+    /// `declined`, `insufficient_funds` or `interac`; empty: never (`OPS_STRIPE_SIM_AUTO_PRESENT`).
+    pub stripe_sim_auto_present: String,
+    /// Milliseconds before the auto-present card is presented (`OPS_STRIPE_SIM_AUTO_PRESENT_DELAY_MS`).
+    pub stripe_sim_auto_present_delay_ms: u64,
     /// Stripe API base URL; empty means the built-in simulator when it is mounted,
     /// else `https://api.stripe.com` (`OPS_STRIPE_BASE_URL`).
     pub stripe_base_url: String,
@@ -82,6 +88,8 @@ impl Default for Settings {
             stripe_sim_max_objects: 10_000,
             stripe_sim_request_log_bytes: 8 * 1024 * 1024,
             stripe_sim_max_body_bytes: 1024 * 1024,
+            stripe_sim_auto_present: String::new(),
+            stripe_sim_auto_present_delay_ms: 3000,
             stripe_base_url: String::new(),
             stripe_api_version: "2019-05-16".into(),
             stripe_connect_timeout: 10,
@@ -185,6 +193,11 @@ impl serde::Serialize for SettingsDefaults {
             &d.stripe_sim_request_log_bytes,
         )?;
         m.serialize_entry("stripe_sim_max_body_bytes", &d.stripe_sim_max_body_bytes)?;
+        m.serialize_entry("stripe_sim_auto_present", &d.stripe_sim_auto_present)?;
+        m.serialize_entry(
+            "stripe_sim_auto_present_delay_ms",
+            &d.stripe_sim_auto_present_delay_ms,
+        )?;
         m.serialize_entry("stripe_base_url", &d.stripe_base_url)?;
         m.serialize_entry("stripe_api_version", &d.stripe_api_version)?;
         m.serialize_entry("stripe_connect_timeout", &d.stripe_connect_timeout)?;
@@ -197,7 +210,7 @@ impl serde::Serialize for SettingsDefaults {
 }
 
 /// True when `url` is Stripe's own API (`https://api.stripe.com` or another `*.stripe.com`).
-fn is_stripe_url(url: &str) -> bool {
+pub fn is_stripe_url(url: &str) -> bool {
     url::Url::parse(url)
         .ok()
         .and_then(|url| url.host_str().map(str::to_ascii_lowercase))

@@ -13,7 +13,7 @@ use sea_orm_migration::MigratorTrait;
 use crate::http::{OdooLayer, PeerAddr};
 use crate::services::Services;
 use crate::settings::Settings;
-use crate::stripe_sim::{SimConfig, SimLimits, Simulator};
+use crate::stripe_sim::{AutoPresent, SimConfig, SimLimits, Simulator, TestCard};
 
 /// The stack of each worker thread of the server's runtime: 8 MiB, four times
 /// tokio's default. The request path recurses only over inputs whose depth is bounded
@@ -59,9 +59,21 @@ pub fn offline_services(
 
 /// The Stripe simulator's configuration from the settings: accepted keys, control token and
 /// bounds. The mounted simulator and `odoo-pos-stripe stripe-sim` both start from it.
-pub fn simulator_config(settings: &Settings) -> SimConfig {
+pub fn simulator_config(settings: &Settings) -> anyhow::Result<SimConfig> {
     let token = settings.stripe_sim_control_token.expose();
-    SimConfig {
+    let auto_present = match settings.stripe_sim_auto_present.trim() {
+        "" => None,
+        name => Some(AutoPresent {
+            card: TestCard::named(name).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "stripe_sim_auto_present: unknown test card {name:?}; one of: {}",
+                    TestCard::names()
+                )
+            })?,
+            delay: std::time::Duration::from_millis(settings.stripe_sim_auto_present_delay_ms),
+        }),
+    };
+    Ok(SimConfig {
         accepted_keys: settings.stripe_sim_accepted_key_list(),
         control_token: (!token.is_empty()).then(|| token.to_string()),
         limits: SimLimits {
@@ -69,8 +81,9 @@ pub fn simulator_config(settings: &Settings) -> SimConfig {
             request_log_bytes: settings.stripe_sim_request_log_bytes,
             max_body_bytes: settings.stripe_sim_max_body_bytes,
         },
+        auto_present,
         ..SimConfig::default()
-    }
+    })
 }
 
 impl Application {
@@ -80,9 +93,11 @@ impl Application {
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let db = prepare_database(&settings).await?;
-        let simulator = settings
-            .simulator_mounted()
-            .then(|| Simulator::new(simulator_config(&settings)));
+        let simulator = if settings.simulator_mounted() {
+            Some(Simulator::new(simulator_config(&settings)?))
+        } else {
+            None
+        };
         let stripe_base_url = if !settings.stripe_base_url.is_empty() {
             settings.stripe_base_url.clone()
         } else if simulator.is_some() {

@@ -148,6 +148,21 @@ impl Model {
         self
     }
 
+    /// [`Model::with_magic_fields`], with `display_name` and the four log fields
+    /// placed before `field`: where Odoo reads them when a later module (here
+    /// `pos_online_payment`) adds fields to the class.
+    pub fn with_magic_fields_before(self, field: &str) -> Model {
+        let mut m = self.with_magic_fields();
+        let magic: Vec<Field> = m.fields.drain(1..6).collect();
+        let at = m
+            .fields
+            .iter()
+            .position(|f| f.name == field)
+            .unwrap_or(m.fields.len());
+        m.fields.splice(at..at, magic);
+        m
+    }
+
     pub fn get_field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
     }

@@ -28,9 +28,10 @@ pub fn model() -> Model {
             "mail.followers",
             "res_id",
         ))
-        // `message_partner_ids` (computed many2many to res.partner, "Followers
-        // (Partners)") waits for the compute API: without a compute the engine cannot
-        // read a many2many that has no table.
+        .field(
+            Field::many2many("message_partner_ids", "Followers (Partners)", "res.partner", "", "", "")
+                .computed(false),
+        )
         .field(Field::one2many("message_ids", "Messages", "mail.message", "res_id"))
         .field(Field::boolean("has_message", "Has Message").not_stored())
         .field(
@@ -100,11 +101,11 @@ pub fn model() -> Model {
         .field(Field::float("amount_paid", "Paid").required())
         .field(Field::float("amount_return", "Returned").required().readonly())
         // Odoo: computed from the lines once their cost is known, not stored.
-        .field(Field::monetary("margin", "Margin", "currency_id").not_stored())
-        .field(Field::float("margin_percent", "Margin (%)").not_stored())
+        .field(Field::monetary("margin", "Margin", "currency_id").computed(false))
+        .field(Field::float("margin_percent", "Margin (%)").computed(false))
         .field(
             Field::boolean("is_total_cost_computed", "Is Total Cost Computed")
-                .not_stored()
+                .computed(false)
                 .help("Allows to know if all the total cost of the order lines have already been computed"),
         )
         .field(copied(Field::one2many("lines", "Order Lines", "pos.order.line", "order_id")))
@@ -115,7 +116,7 @@ pub fn model() -> Model {
                 .index(),
         )
         // Odoo: related company_id.account_fiscal_country_id.code (two hops), not stored.
-        .field(Field::char("country_code", "Country Code").odoo_related().not_stored())
+        .field(Field::char("country_code", "Country Code").computed(false).odoo_related())
         .field(Field::many2one("pricelist_id", "Pricelist", "product.pricelist"))
         .field(Field::many2one("partner_id", "Customer", "res.partner").index())
         .field(
@@ -159,8 +160,9 @@ pub fn model() -> Model {
         .field(Field::boolean("failed_pickings", "Failed Pickings").not_stored())
         // Odoo: related session_id.config_id.picking_type_id (two hops), not stored.
         .field(
-            Field::many2one("picking_type_id", "Operation Type", "stock.picking.type").odoo_related()
-                .not_stored(),
+            Field::many2one("picking_type_id", "Operation Type", "stock.picking.type")
+                .computed(false)
+                .odoo_related(),
         )
         .field(
             Field::many2one("procurement_group_id", "Procurement Group", "procurement.group")
@@ -204,20 +206,20 @@ pub fn model() -> Model {
         .field(Field::float("tip_amount", "Tip Amount").readonly())
         .field(
             Field::integer("refund_orders_count", "Number of Refund Orders")
-                .not_stored()
+                .computed(false)
                 .help("Number of orders where items from this order were refunded"),
         )
         .field(
             Field::many2one("refunded_order_id", "Refunded Order", "pos.order")
-                .not_stored()
+                .computed(false)
                 .help("Order from which items were refunded in this order"),
         )
-        .field(Field::boolean("has_refundable_lines", "Has Refundable Lines").not_stored())
+        .field(Field::boolean("has_refundable_lines", "Has Refundable Lines").computed(false))
         .field(
             Field::char("ticket_code", "Ticket Code")
                 .help("5 digits alphanumeric code to be used by portal user to request an invoice"),
         )
-        .field(Field::char("tracking_number", "Order Number").not_stored())
+        .field(Field::char("tracking_number", "Order Number").computed(false))
         .field(Field::char("uuid", "Uuid").readonly().no_copy())
         // Odoo: computed from the partner, stored, writable.
         .field(Field::char("email", "Email").odoo_computed())
@@ -249,7 +251,8 @@ pub fn model() -> Model {
         .field(Field::float("next_online_payment_amount", "Next online payment amount to pay"))
         .access(Some("point_of_sale.group_pos_user"), "rwcu")
         .access(Some("stock.group_stock_user"), "r")
-        .with_magic_fields()
+        .sql_unique("uuid_unique", &["uuid"], "An order with this uuid already exists")
+        .with_magic_fields_before("online_payment_method_id")
 }
 
 /// `copy=True` on a one2many (Odoo copies an order's lines with the order).

@@ -42,8 +42,8 @@ pub fn model() -> Model {
             .default(DefaultValue::Str("original")),
         )
         // Odoo: computed (price_subtotal - total_cost), not stored.
-        .field(Field::monetary("margin", "Margin", "currency_id").not_stored())
-        .field(Field::float("margin_percent", "Margin (%)").not_stored())
+        .field(Field::monetary("margin", "Margin", "currency_id").computed(false))
+        .field(Field::float("margin_percent", "Margin (%)").computed(false))
         .field(Field::float("total_cost", "Total cost").readonly())
         .field(
             Field::boolean("is_total_cost_computed", "Is Total Cost Computed")
@@ -107,7 +107,7 @@ pub fn model() -> Model {
         // Odoo: computed (-sum of the refund lines' qty), not stored.
         .field(
             Field::float("refunded_qty", "Refunded Quantity")
-                .not_stored()
+                .computed(false)
                 .help("Number of items refunded in this orderline."),
         )
         .field(Field::char("uuid", "Uuid").readonly().no_copy())

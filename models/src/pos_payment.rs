@@ -94,5 +94,10 @@ pub fn model() -> Model {
             "account.payment",
         ))
         .access(Some("point_of_sale.group_pos_user"), "rwcu")
-        .with_magic_fields()
+        .sql_unique(
+            "uuid_unique",
+            &["uuid"],
+            "A payment with this uuid already exists",
+        )
+        .with_magic_fields_before("online_account_payment_id")
 }

@@ -30,11 +30,7 @@ const TYPE_STAND_INS: &[(&str, &str, &str, &str)] = &[
 
 /// Recorded fields not declared yet, with the reason. The test fails when one of them
 /// gets declared, so the entry is removed with the gap.
-const NOT_DECLARED_YET: &[(&str, &str, &str)] = &[(
-    "pos.order",
-    "message_partner_ids",
-    "computed many2many without a table: unreadable until the compute API lands",
-)];
+const NOT_DECLARED_YET: &[(&str, &str, &str)] = &[];
 
 fn data_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data/odoo18")

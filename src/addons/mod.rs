@@ -17,12 +17,16 @@ use crate::services::Services;
 
 pub mod account_account;
 pub mod account_journal;
+pub mod account_tax;
 pub mod ir_config_parameter;
 pub mod ir_model_access;
 pub mod ir_model_data;
 pub mod payment_provider;
 pub mod pos_bus;
 pub mod pos_config;
+pub mod pos_order;
+pub mod pos_order_line;
+pub mod pos_payment;
 pub mod pos_payment_method;
 pub mod pos_session;
 pub mod res_company;
@@ -47,6 +51,9 @@ pub fn behaviours() -> Vec<&'static dyn Behaviour> {
         &pos_payment_method::PosPaymentMethod,
         &pos_config::PosConfig,
         &pos_session::PosSession,
+        &pos_order::PosOrder,
+        &pos_order_line::PosOrderLine,
+        &pos_payment::PosPayment,
         &res_config_settings::ResConfigSettings,
     ]
 }

@@ -149,6 +149,12 @@ async fn notify_synchronisation(env: &Env<'_>, args: Args) -> OdooResult<Outcome
             "notify_synchronisation: at most {MAX_MODELS} models at once"
         )));
     }
+    // Odoo's `self.env[model]`: an unknown model is Python's KeyError.
+    for model in records.keys() {
+        if env.model(model).is_err() {
+            return Err(OdooError::KeyError(format!("'{model}'")));
+        }
+    }
     let mut static_records = Map::new();
     for (model, ids) in &records {
         let ids: Vec<i64> = match ids {

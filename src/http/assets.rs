@@ -20,6 +20,15 @@ pub fn is_asset(services: &Services, url_path: &str) -> bool {
         .is_some_and(|a| a.manifest.files.contains_key(url_path))
 }
 
+/// Scripts and pages, which may name Stripe's Terminal SDK.
+fn is_text(content_type: &str) -> bool {
+    let mime = content_type.split(';').next().unwrap_or("").trim();
+    matches!(
+        mime,
+        "application/javascript" | "text/javascript" | "text/html"
+    )
+}
+
 /// The cache policy of a pulled URL: hashed bundles forever, the rest a week.
 fn cache_control(url_path: &str) -> &'static str {
     if url_path.starts_with("/web/assets/") {
@@ -40,15 +49,34 @@ pub async fn serve_asset(
 ) -> Option<Reply> {
     let assets = services.pos_assets.as_ref()?;
     let (file, path): (&AssetFile, _) = assets.lookup(url_path)?;
-    let etag = format!("\"{}\"", file.sha256);
+    // A script or page that loads Stripe's Terminal SDK itself gets the simulated one when
+    // the Stripe API is the simulator, as `/pos/ui` does; such a body is not the pulled file,
+    // so it gets its own ETag and is revalidated rather than cached for a year.
+    let mut body = None;
+    let mut cache = cache_control(url_path);
+    let mut etag = format!("\"{}\"", file.sha256);
+    if is_text(&file.content_type) && services.rewrites_stripe_terminal_sdk() {
+        let bytes = match tokio::fs::read(&path).await {
+            Ok(b) => b,
+            Err(error) => {
+                tracing::warn!(%error, file = %path.display(), "a pulled POS asset cannot be read");
+                return Some(Reply::text(StatusCode::NOT_FOUND, "404: Not Found"));
+            }
+        };
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            if let std::borrow::Cow::Owned(rewritten) = services.rewrite_stripe_terminal_sdk(text) {
+                etag = format!("\"{}-stripe-sim\"", file.sha256);
+                cache = "no-cache";
+                body = Some(rewritten.into_bytes());
+            }
+        }
+        body.get_or_insert(bytes);
+    }
     let mut out = HeaderMap::new();
     if let Ok(v) = HeaderValue::from_str(&etag) {
         out.insert(http::header::ETAG, v);
     }
-    out.insert(
-        http::header::CACHE_CONTROL,
-        HeaderValue::from_static(cache_control(url_path)),
-    );
+    out.insert(http::header::CACHE_CONTROL, HeaderValue::from_static(cache));
     let matches = headers
         .get(http::header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -60,12 +88,15 @@ pub async fn serve_asset(
             body: Vec::new(),
         });
     }
-    let body = match tokio::fs::read(&path).await {
-        Ok(b) => b,
-        Err(error) => {
-            tracing::warn!(%error, file = %path.display(), "a pulled POS asset cannot be read");
-            return Some(Reply::text(StatusCode::NOT_FOUND, "404: Not Found"));
-        }
+    let body = match body {
+        Some(b) => b,
+        None => match tokio::fs::read(&path).await {
+            Ok(b) => b,
+            Err(error) => {
+                tracing::warn!(%error, file = %path.display(), "a pulled POS asset cannot be read");
+                return Some(Reply::text(StatusCode::NOT_FOUND, "404: Not Found"));
+            }
+        },
     };
     if let Ok(v) = HeaderValue::from_str(&file.content_type) {
         out.insert(http::header::CONTENT_TYPE, v);

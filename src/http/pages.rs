@@ -14,11 +14,6 @@ use super::{assets, cookie, peer_of, read_body, Reply};
 use crate::rpc::pages::{self as decide, Image, Landing, LoginForm, LoginPage, PosPage};
 use crate::services::Services;
 
-/// The Stripe Terminal JS SDK `/pos/ui` loads (pos_stripe's asset).
-pub fn terminal_sdk_url(_services: &Services) -> String {
-    "https://js.stripe.com/terminal/v1/".to_string()
-}
-
 /// Text for HTML, escaped.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -127,11 +122,23 @@ pub async fn handle(
             login_post(services, parts, sid, body).await
         }
         "/web" | "/odoo" => landing(services, parts, sid, &params).await,
+        "/web/session/logout" if get => match decide::logout(services, sid).await {
+            Ok(()) => {
+                let target = param(&params, "redirect")
+                    .filter(|r| !r.is_empty())
+                    .and_then(decide::local_url)
+                    .unwrap_or_else(|| "/odoo".into());
+                let mut reply = redirect(&target);
+                set_cookie(&mut reply, &crate::rpc::expired_cookie());
+                reply
+            }
+            Err(e) => server_error(e),
+        },
         "/web/login_successful" if get => match decide::landing(services, sid).await {
             Ok(Landing::Login) => to_login(parts),
             Ok(_) => html(
                 StatusCode::OK,
-                "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\"/>\n<title>Odoo</title>\n</head>\n<body>\n<p>You are logged in.</p>\n</body>\n</html>\n".into(),
+                "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\"/>\n<title>Odoo</title>\n</head>\n<body>\n<p>You are logged in.</p>\n<p><a href=\"/web/session/logout\">Log out</a></p>\n</body>\n</html>\n".into(),
             ),
             Err(e) => server_error(e),
         },
@@ -337,11 +344,13 @@ pub fn pos_page(services: &Services, odoo: &Value) -> String {
         .map(|a| (a.manifest.bundle_js.clone(), a.manifest.bundle_css.clone()))
         .unwrap_or_default();
     format!(
-        "<!DOCTYPE html>\n<html>\n<head>\n<title>Odoo POS</title>\n<meta http-equiv=\"content-type\" content=\"text/html, charset=utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1, maximum-scale=1, user-scalable=no\"/>\n<meta name=\"mobile-web-app-capable\" content=\"yes\"/>\n<link rel=\"shortcut icon\" sizes=\"192x192\" href=\"/point_of_sale/static/src/img/favicon.ico\"/>\n<script type=\"text/javascript\">\nvar odoo = {odoo};\n// No back-office menus in the POS.\nodoo.loadMenusPromise = Promise.resolve();\n</script>\n<link type=\"text/css\" rel=\"stylesheet\" href=\"{css}\"/>\n<script type=\"text/javascript\" src=\"{js}\"></script>\n<script type=\"text/javascript\" src=\"{sdk}\"></script>\n</head>\n<body class=\"pos\">\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html>\n<head>\n<title>Odoo POS</title>\n<meta http-equiv=\"content-type\" content=\"text/html, charset=utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1, user-scalable=no\"/>\n<link rel=\"icon\" href=\"/point_of_sale/static/src/img/favicon.ico\" type=\"image/x-icon\"/>\n<style> body {{ background: #222; }} </style>\n<script type=\"text/javascript\">\nvar odoo = {odoo};\n// No back-office menus in the POS.\nodoo.loadMenusPromise = Promise.resolve();\n</script>\n<link type=\"text/css\" rel=\"stylesheet\" href=\"{css}\"/>\n<script type=\"text/javascript\" src=\"{js}\"></script>\n<script type=\"text/javascript\" src=\"{sdk}\"></script>\n</head>\n<body class=\"pos\">\n</body>\n</html>\n",
         odoo = script_json(odoo),
         css = escape(&css),
         js = escape(&js),
-        sdk = escape(&terminal_sdk_url(services)),
+        // pos_stripe's `<script>` for Stripe's Terminal SDK, or the simulated one when the
+        // Stripe API is the simulator (`Services::stripe_terminal_sdk_url`).
+        sdk = escape(&services.stripe_terminal_sdk_url()),
     )
 }
 
@@ -364,6 +373,13 @@ async fn pos_ui(
         Ok(PosPage::Redirect(to)) => return redirect(&to),
         Ok(PosPage::NoAssets) => html(StatusCode::OK, NO_ASSETS.into()),
         Ok(PosPage::Page(odoo)) => html(StatusCode::OK, pos_page(services, &odoo)),
+        Ok(PosPage::Refused(message)) => html(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\"/>\n<title>Odoo POS</title>\n</head>\n<body>\n<h1>This point of sale cannot be opened</h1>\n<p class=\"alert alert-danger\">{}</p>\n<p><a href=\"/odoo\">Back</a></p>\n</body>\n</html>\n",
+                escape(&message)
+            ),
+        ),
         Err(e) => return server_error(e),
     };
     reply.headers.insert(

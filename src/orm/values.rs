@@ -20,6 +20,18 @@ pub fn decimal_to_json(d: Decimal) -> Value {
     serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
+/// A float or monetary value as Odoo's JSON writes a Python float: always with a
+/// decimal point (`140.0`, `19.5`), the digits exact.
+pub fn float_to_json(d: Decimal) -> Value {
+    let text = d.normalize().to_string();
+    let text = if text.contains(['.', 'e', 'E']) {
+        text
+    } else {
+        format!("{text}.0")
+    };
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
 /// The exact decimal a JSON number (or numeric string) spells.
 pub fn json_to_decimal(v: &Value) -> Option<Decimal> {
     match v {
@@ -378,7 +390,7 @@ pub fn from_row(
         FieldType::Float => row
             .try_get_by::<Option<f64>, _>(name)
             .map_err(err)?
-            .map(|f| decimal_to_json(f64_to_decimal(f)))
+            .map(|f| float_to_json(f64_to_decimal(f)))
             .unwrap_or(Value::Null),
         FieldType::Monetary { .. } => {
             let d = if sqlite {
@@ -388,7 +400,7 @@ pub fn from_row(
             } else {
                 row.try_get_by::<Option<Decimal>, _>(name).map_err(err)?
             };
-            d.map(decimal_to_json).unwrap_or(Value::Null)
+            d.map(float_to_json).unwrap_or(Value::Null)
         }
         FieldType::Date => {
             if sqlite {

@@ -470,7 +470,7 @@ pub fn session_cookie(sid: &str) -> String {
     format!("session_id={sid}; Expires={expires}; Max-Age=604800; HttpOnly; Path=/; SameSite=Lax")
 }
 
-fn expired_cookie() -> String {
+pub fn expired_cookie() -> String {
     "session_id=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Path=/; SameSite=Lax"
         .to_string()
 }

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use hmac::{Hmac, Mac};
+use sea_orm::sea_query::{Alias, Expr, Query};
 use serde_json::{json, Map, Value};
 use sha1::Sha1;
 
@@ -247,6 +248,15 @@ pub async fn login_submit(
     })
 }
 
+/// `GET /web/session/logout`: the session ends (a missing one is no error).
+pub async fn logout(services: &Arc<Services>, sid: Option<&str>) -> OdooResult<()> {
+    let Some(sid) = sid.filter(|s| !s.is_empty()) else {
+        return Ok(());
+    };
+    in_transaction!(services, |tx| session::destroy(&system(services, &tx), sid)
+        .await)
+}
+
 /// What `/odoo` and `/web` answer.
 #[derive(Debug)]
 pub enum Landing {
@@ -307,6 +317,8 @@ pub enum PosPage {
     NoAssets,
     /// The page's `odoo` object.
     Page(Value),
+    /// The POS cannot open a session (Odoo's `UserError`, shown to the user).
+    Refused(String),
 }
 
 /// The parameters of `/pos/ui`.
@@ -388,23 +400,47 @@ pub async fn pos_ui(
             return Ok(PosPage::Redirect(POS_MENU.into()));
         }
         if pos_session.is_empty() {
-            // Odoo's `open_ui`: a new session in opening control, opened by this user.
-            let mut vals = Map::new();
-            vals.insert("config_id".into(), json!(config));
-            vals.insert("user_id".into(), json!(uid));
-            pos_session = system.create("pos.session", vec![vals]).await?;
+            // Odoo's `pos_config.sudo().open_ui()`: its checks, then a new session in
+            // opening control, opened by this user.
+            let open_ui = system
+                .model("pos.config")?
+                .method("open_ui")
+                .ok_or_else(|| OdooError::Internal("pos.config has no open_ui".into()))?;
+            let user_env = system.for_user(s.user.clone(), Map::new())?;
+            let sudo = user_env.sudo();
+            let args = crate::orm::behaviour::Args {
+                ids: vec![config],
+                values: Vec::new(),
+            };
+            match (open_ui.run)(&sudo, args).await {
+                Ok(_) => {}
+                Err(OdooError::UserError(message) | OdooError::ValidationError(message)) => {
+                    return Ok(PosPage::Refused(message));
+                }
+                Err(e) => return Err(e),
+            }
+            pos_session = open_sessions(&system, config, None).await?;
+            if pos_session.is_empty() {
+                return Ok(PosPage::Redirect(POS_MENU.into()));
+            }
         }
         let session_id = pos_session[0];
-        // `pos.session.login()`: one more device (or reload) on this session.
+        // `pos.session.login()`: one more device (or reload) on this session. One
+        // UPDATE, so that two devices loading at once get two numbers.
+        let bump = Query::update()
+            .table(Alias::new("pos_session"))
+            .value(
+                Alias::new("login_number"),
+                Expr::cust("COALESCE(login_number, 0) + 1"),
+            )
+            .and_where(Expr::col(Alias::new("id")).eq(session_id))
+            .to_owned();
+        system.execute(system.backend.build(&bump)).await?;
         let login_number = system
             .value_of("pos.session", session_id, "login_number")
             .await?
             .as_i64()
-            .unwrap_or(0)
-            + 1;
-        let mut vals = Map::new();
-        vals.insert("login_number".into(), json!(login_number));
-        system.write("pos.session", &[session_id], vals).await?;
+            .unwrap_or(1);
         let values = system
             .values_of("pos.session", &[session_id], &["company_id"])
             .await?;

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::endpoints;
 use super::error::ApiError;
 use super::params::Params;
-use super::request::{ApiRequest, Credentials, DEFAULT_API_VERSION};
+use super::request::{ApiRequest, DEFAULT_API_VERSION};
 use super::state::{now, State, StoredResponse};
 use super::FaultKind;
 
@@ -76,7 +76,9 @@ fn build_response(request: &ApiRequest, reply: Reply) -> http::Response<String> 
         .status(reply.status)
         .header(http::header::CONTENT_TYPE, "application/json")
         .header("Request-Id", &reply.request_id)
-        .header("Stripe-Version", request.version());
+        .header("Stripe-Version", request.version())
+        // As Stripe's API: callable from any origin (the simulated Terminal SDK in a page).
+        .header("Access-Control-Allow-Origin", "*");
     if request.is_post() {
         if let Some(key) = &request.idempotency_key {
             if let Ok(value) = http::HeaderValue::from_str(key) {
@@ -120,7 +122,7 @@ fn log_request(
 }
 
 fn respond(state: &mut State, request: &ApiRequest) -> Reply {
-    let api_key = match authenticate(state, &request.credentials) {
+    let api_key = match authenticate(state, request) {
         Ok(key) => key,
         Err(error) => return Reply::error(request, &error),
     };
@@ -186,8 +188,16 @@ fn respond(state: &mut State, request: &ApiRequest) -> Reply {
     }
 }
 
-/// The API key, if it is a test-mode key this simulator accepts.
-fn authenticate(state: &State, credentials: &Credentials) -> Result<String, ApiError> {
+/// The API key, if it is a test-mode key this simulator accepts, or a connection token it
+/// issued, for the endpoints the simulated Terminal SDK calls.
+fn authenticate(state: &State, request: &ApiRequest) -> Result<String, ApiError> {
+    let credentials = &request.credentials;
+    if let Some(token) = credentials
+        .key()
+        .filter(|key| key.starts_with(CONNECTION_TOKEN_PREFIX))
+    {
+        return authenticate_connection_token(state, request, token);
+    }
     let Some(key) = credentials.key() else {
         return Err(ApiError::invalid(
             "You did not provide an API key. Send your secret key in the Authorization header, as a Bearer token (Authorization: Bearer sk_test_...) or as the user name of HTTP Basic auth.",
@@ -208,6 +218,54 @@ fn authenticate(state: &State, credentials: &Credentials) -> Result<String, ApiE
             ApiError::invalid(format!("Invalid API Key provided: {}", mask_key(key)))
                 .with_status(401),
         )
+    }
+}
+
+/// The secrets of the connection tokens the simulator issues.
+const CONNECTION_TOKEN_PREFIX: &str = "pst_test_";
+
+/// A connection token stands in for the Terminal SDK's own channel to Stripe: it reaches the
+/// readers (list, retrieve, `process_payment_intent`, `cancel_action`, the test helper that
+/// presents a card) and retrieves a PaymentIntent given its `client_secret`, nothing else.
+fn authenticate_connection_token(
+    state: &State,
+    request: &ApiRequest,
+    token: &str,
+) -> Result<String, ApiError> {
+    if !state.connection_token_valid(token) {
+        return Err(ApiError::invalid(format!(
+            "Invalid or expired connection token provided: {}. Connection tokens are short-lived: fetch a new one from your server.",
+            mask_key(token)
+        ))
+        .with_status(401)
+        .with_code("connection_token_expired"));
+    }
+    let segments: Vec<&str> = request.path.split('/').collect();
+    let allowed = match (request.method.as_str(), segments.as_slice()) {
+        ("GET", ["", "v1", "terminal", "readers"] | ["", "v1", "terminal", "readers", _]) => true,
+        (
+            "POST",
+            ["", "v1", "terminal", "readers", _, "process_payment_intent" | "cancel_action"],
+        ) => true,
+        (
+            "POST",
+            ["", "v1", "test_helpers", "terminal", "readers", _, "present_payment_method"],
+        ) => true,
+        // As with a publishable key, a PaymentIntent is readable only with its client secret.
+        ("GET", ["", "v1", "payment_intents", _]) => request
+            .params
+            .as_ref()
+            .is_ok_and(|params| params.contains_key("client_secret")),
+        _ => false,
+    };
+    if allowed {
+        Ok(token.to_string())
+    } else {
+        Err(ApiError::invalid(format!(
+            "This API call cannot be made with a connection token ({}: {}). A connection token only lets the Terminal SDK use its readers; use a secret key.",
+            request.method, request.path
+        ))
+        .with_status(403))
     }
 }
 

@@ -40,6 +40,9 @@ mod request;
 mod server;
 mod state;
 mod store;
+mod terminal_sdk;
+
+pub use terminal_sdk::{AutoPresent, TestCard, SDK_PATH, STRIPE_SDK_URL, TEST_CARDS};
 
 #[cfg(test)]
 pub(crate) mod contract;
@@ -73,6 +76,9 @@ pub struct SimConfig {
     /// `Authorization: Bearer <token>`. `None`: loopback clients only.
     pub control_token: Option<String>,
     pub limits: SimLimits,
+    /// Presents a test card by itself after a delay whenever a reader starts waiting for one
+    /// (unattended demos); `None`: cards are presented by the panel or the test helper.
+    pub auto_present: Option<AutoPresent>,
 }
 
 /// Bounds on what the simulator holds, so that no client can make it grow without end.
@@ -113,6 +119,7 @@ impl std::fmt::Debug for SimConfig {
                 &self.control_token.as_ref().map(|_| "****"),
             )
             .field("limits", &self.limits)
+            .field("auto_present", &self.auto_present)
             .finish()
     }
 }
@@ -138,6 +145,7 @@ impl Default for SimConfig {
             account_name: "Demo Account".into(),
             control_token: None,
             limits: SimLimits::default(),
+            auto_present: None,
         }
     }
 }
@@ -230,7 +238,7 @@ impl Simulator {
         headers: &http::HeaderMap,
         body: bytes::Bytes,
     ) -> Option<http::Response<String>> {
-        if !is_control_path(path) && self.take_drop_fault() {
+        if !is_control_path(path) && !is_browser_path(method, path) && self.take_drop_fault() {
             return None;
         }
         let outcome = self
@@ -316,6 +324,12 @@ impl Simulator {
                 drop_connection: false,
             };
         }
+        if is_browser_path(method, path) {
+            return Outcome {
+                response: browser_response(method, path),
+                drop_connection: false,
+            };
+        }
         if is_control_path(path) {
             let response = if self.may_control(caller, headers) {
                 control::handle(self, method, path, &body)
@@ -342,6 +356,9 @@ impl Simulator {
             None => {}
         }
         let response = api::execute(&mut self.lock(), &request);
+        if let Some(reader) = terminal_sdk::started_waiting(method, path, response.status()) {
+            self.schedule_auto_present(reader);
+        }
         Outcome {
             response,
             drop_connection,
@@ -404,6 +421,31 @@ impl std::fmt::Debug for Simulator {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.debug_struct("Simulator").finish_non_exhaustive()
     }
+}
+
+/// What a browser asks that is not an API call: the simulated Terminal SDK's script, and CORS
+/// preflights of the API (the SDK may run on another origin than a standalone simulator).
+fn is_browser_path(method: &http::Method, path: &str) -> bool {
+    (*method == http::Method::GET && path == SDK_PATH)
+        || (*method == http::Method::OPTIONS && path.starts_with("/v1/"))
+}
+
+fn browser_response(method: &http::Method, path: &str) -> http::Response<String> {
+    if *method == http::Method::GET && path == SDK_PATH {
+        return terminal_sdk::sdk_response();
+    }
+    // A CORS preflight, answered as Stripe's API answers it: any origin, no cookies.
+    http::Response::builder()
+        .status(204)
+        .header("Access-Control-Allow-Origin", "*")
+        .header("Access-Control-Allow-Methods", "GET, POST, DELETE")
+        .header(
+            "Access-Control-Allow-Headers",
+            "Authorization, Content-Type, Stripe-Version, Idempotency-Key",
+        )
+        .header("Access-Control-Max-Age", "300")
+        .body(String::new())
+        .expect("status and headers are valid by construction")
 }
 
 fn is_control_path(path: &str) -> bool {

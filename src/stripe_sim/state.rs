@@ -20,6 +20,10 @@ const IDEMPOTENCY_TTL_SECONDS: i64 = 24 * 3600;
 pub(crate) const ACCOUNT_COUNTRY: &str = "US";
 pub(crate) const ACCOUNT_MCC: &str = "5812";
 
+/// How long a connection token authenticates the simulated Terminal SDK. Stripe's tokens are
+/// short-lived too; the SDK fetches a new one when told its token expired.
+pub(crate) const CONNECTION_TOKEN_TTL_SECONDS: i64 = 15 * 60;
+
 /// Most requests the log keeps; a long-running standalone simulator must not grow without bound.
 const REQUEST_LOG_CAPACITY: usize = 10_000;
 
@@ -38,6 +42,9 @@ pub(crate) struct State {
     /// by requests are bounded like the other kinds; the seeded ones are never evicted.
     pub readers: Vec<Reader>,
     pub locations: Vec<Location>,
+    /// Connection token secrets issued, with when: the simulated Terminal SDK authenticates
+    /// with them for a few reader and PaymentIntent endpoints, for [`CONNECTION_TOKEN_TTL_SECONDS`].
+    pub connection_tokens: Store<i64>,
     /// Stored results of POSTs sent with an `Idempotency-Key`, by API key and idempotency key.
     idempotency: Store<StoredResponse>,
     pub faults: VecDeque<QueuedFault>,
@@ -93,6 +100,7 @@ impl State {
             payment_methods: Store::new(limits.max_objects),
             readers,
             locations: vec![default_location],
+            connection_tokens: Store::new(limits.max_objects),
             idempotency: Store::new(limits.max_objects),
             faults: VecDeque::new(),
             requests: RequestLog::new(limits.request_log_bytes, REQUEST_LOG_CAPACITY),
@@ -201,6 +209,13 @@ impl State {
             .map(|stored| stored.body.len() + stored.params.to_string().len())
             .sum();
         metadata + idempotent + self.requests.bytes()
+    }
+
+    /// Whether `secret` is a connection token this simulator issued and that has not expired.
+    pub fn connection_token_valid(&self, secret: &str) -> bool {
+        self.connection_tokens
+            .get(secret)
+            .is_some_and(|issued| now() - issued < CONNECTION_TOKEN_TTL_SECONDS)
     }
 
     pub fn reader_index(&self, id: &str) -> Option<usize> {

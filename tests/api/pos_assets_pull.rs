@@ -15,8 +15,9 @@ use sha2::{Digest, Sha256};
 
 use crate::both_with;
 
-const JS: &str = "/web/assets/abc1234/point_of_sale.assets_prod.min.js";
-const CSS: &str = "/web/assets/def5678/point_of_sale.assets_prod.min.css";
+// The recorded bundle URLs (the hashes of the recorded Odoo), with bodies of our own.
+const JS: &str = "/web/assets/b9fc182/point_of_sale.assets_prod.min.js";
+const CSS: &str = "/web/assets/8711520/point_of_sale.assets_prod.min.css";
 const CSS_BODY: &str = "@font-face{src:url(/web/static/fonts/lato/Lato-Reg-webfont.woff)} .x{background:url(\"../../../point_of_sale/static/src/img/extra.png?v=2#a\")} .y{background:url(data:image/png;base64,AAAA)}";
 
 /// How the fake Odoo behaves.
@@ -117,6 +118,12 @@ async fn answer(
         }
         "/point_of_sale/static/src/img/extra.png" => reply(200, "image/png", "\u{89}PNG"),
         "/point_of_sale/static/src/img/money.png" => reply(200, "image/png", "money"),
+        p if p.starts_with("/web/static/")
+            || p.starts_with("/hr_attendance/static/")
+            || p.starts_with("/point_of_sale/static/src/") && !p.ends_with(".wav") =>
+        {
+            reply(200, "application/octet-stream", format!("static {p}"))
+        }
         _ => reply(404, "text/html", "Not Found"),
     })
 }
@@ -199,7 +206,9 @@ async fn pull_files_the_bundle_what_it_names_and_a_manifest() {
         "bus/websocket_worker_bundle.js"
     );
     // What the fake Odoo does not have is skipped, not filed.
-    assert!(!manifest.files.contains_key("/web/static/img/spin.svg"));
+    assert!(!manifest
+        .files
+        .contains_key("/point_of_sale/static/src/sounds/bell.wav"));
     let written: odoo_pos_stripe::services::assets::Manifest =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(written, manifest);
@@ -284,6 +293,34 @@ async fn pull_says_clearly_what_is_wrong() {
     );
 }
 
+#[tokio::test]
+async fn serve_refuses_a_folder_without_pulled_assets() {
+    let db = crate::helpers::TempDb::new(crate::helpers::Backend::Sqlite).await;
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_odoo-pos-stripe"))
+        .args([
+            "--database",
+            &db.url,
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--no-demo",
+            "--pos-assets",
+            "/nonexistent-pos-assets",
+        ])
+        .env("OPS_PASSWORD_ROUNDS", "1000")
+        .env_remove("OPS_CONFIG")
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no POS assets in /nonexistent-pos-assets"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("pos-assets pull"), "{stderr}");
+}
+
 both_with!(
     pulled_assets_are_served_by_the_server,
     |s: &mut odoo_pos_stripe::settings::Settings| {
@@ -326,6 +363,34 @@ both_with!(
             .unwrap();
         assert_eq!(js.status().as_u16(), 200);
         assert_eq!(js.text().await.unwrap(), "window.fixtureBundle = 1;\n");
+        // Every same-origin GET of the recorded sale but RPCs, the page and images is
+        // answered from the pulled files, with the recorded content type.
+        let recorded: Value =
+            serde_json::from_str(include_str!("../data/odoo18/web_routes.json")).unwrap();
+        let mut checked = 0;
+        for r in recorded["browser_sequence"].as_array().unwrap() {
+            let url = r["url"].as_str().unwrap();
+            if r["method"] != json!("GET")
+                || !url.starts_with('/')
+                || url.starts_with("/pos/ui")
+                || url.starts_with("/web/image")
+            {
+                continue;
+            }
+            let got = app
+                .http
+                .get(format!("{}{url}", app.base))
+                .header("Cookie", format!("session_id={}", cashier.session_id))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(got.status().as_u16(), 200, "{url}");
+            let content_type = got.headers()["content-type"].to_str().unwrap().to_string();
+            assert_eq!(content_type, r["content_type"].as_str().unwrap(), "{url}");
+            checked += 1;
+        }
+        assert!(checked >= 14, "{checked} recorded requests checked");
+
         // The pulled translations are served whatever hash the page names.
         let tr: Value = app
             .http

@@ -22,11 +22,6 @@ const KNOWN_RELATION_GAPS: &[(&str, &str, &str)] = &[
         "declared for res.config.settings; Odoo has it only with pos_restaurant installed",
     ),
     (
-        "pos.order",
-        "message_partner_ids",
-        "mail's computed many2many is not declared yet",
-    ),
-    (
         "product.product",
         "write_date",
         "Odoo's product.product computes write_date; ours is the magic column",
@@ -247,10 +242,14 @@ both!(load_data_only_data_and_models_to_load_as_odoo, |app| {
     // The session's draft orders come with their lines and payments.
     let admin = app.as_user("admin").await;
     let company = admin.read_field("pos.session", session, "company_id").await[0].clone();
+    // The customers who bought most come first, whatever their name.
+    let zed = admin
+        .create("res.partner", json!({"name": "Zed Buyer"}))
+        .await;
     let draft = admin
         .create(
             "pos.order",
-            json!({"session_id": session, "company_id": company, "amount_tax": 0,
+            json!({"session_id": session, "company_id": company, "partner_id": zed, "amount_tax": 0,
                    "amount_total": 1, "amount_paid": 0, "amount_return": 0}),
         )
         .await;
@@ -258,14 +257,24 @@ both!(load_data_only_data_and_models_to_load_as_odoo, |app| {
         .call_ok(
             "pos.session",
             "load_data",
-            json!([session, ["pos.config", "pos.order", "res.users"]]),
+            json!([
+                session,
+                ["pos.config", "pos.order", "res.partner", "res.users"]
+            ]),
             json!({"only_data": true}),
         )
         .await;
     assert_eq!(
         keys(&part),
-        ["pos.session", "pos.config", "pos.order", "res.users"]
+        [
+            "pos.session",
+            "pos.config",
+            "pos.order",
+            "res.users",
+            "res.partner"
+        ]
     );
+    assert_eq!(part["res.partner"]["data"][0]["id"], json!(zed));
     assert_eq!(keys(&part["pos.config"]), ["data", "fields"]);
     assert_eq!(
         keys(&part["pos.session"]),
@@ -283,4 +292,38 @@ both!(load_data_only_data_and_models_to_load_as_odoo, |app| {
         refused["data"]["name"],
         json!("odoo.exceptions.AccessError")
     );
+});
+
+both!(a_model_the_user_may_not_read_answers_its_error, |app| {
+    let cashier = app.as_user("cashier").await;
+    let session = open_session(&app, &cashier).await;
+    let admin = app.as_user("admin").await;
+    let pos_user = app.xmlid("point_of_sale.group_pos_user").await;
+    // A POS user who is not an internal user: the models only employees may read
+    // answer their AccessError in-band, the call goes through.
+    admin
+        .create(
+            "res.users",
+            json!({"name": "Pos Only", "login": "posonly", "password": "posonly",
+                   "groups_id": [[6, 0, [pos_user]]]}),
+        )
+        .await;
+    let posonly = app.as_user("posonly").await;
+    let answer = posonly
+        .call_ok("pos.session", "load_data", json!([session, []]), json!({}))
+        .await;
+    let company = &answer["res.company"];
+    assert_eq!(keys(company), ["data", "fields", "error", "relations"]);
+    assert_eq!(company["data"], json!([]));
+    assert_eq!(company["fields"][0], json!("id"));
+    assert!(
+        company["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("You are not allowed to access 'Companies' (res.company) records."),
+        "{company}"
+    );
+    // The rest still loads.
+    assert_eq!(answer["pos.session"]["data"][0]["id"], json!(session));
+    assert!(answer["pos.config"].get("error").is_none());
 });

@@ -96,6 +96,24 @@ both!(open_ui_creates_the_session_as_odoo_18_answers, |app| {
             .await,
         1
     );
+    // A rescue session (orders saved after their session closed) keeps its name and
+    // does not count as the POS's open session.
+    let rescue = cashier
+        .create(
+            SESSION,
+            json!({"config_id": shop, "rescue": true, "name": "(RESCUE FOR Shop/00000)"}),
+        )
+        .await;
+    assert_eq!(
+        cashier.read_field(SESSION, rescue, "name").await,
+        json!("(RESCUE FOR Shop/00000)")
+    );
+    assert_eq!(
+        cashier
+            .read_field("pos.config", shop, "current_session_id")
+            .await[0],
+        s["id"]
+    );
     // An internal user without POS rights may not read the POS, let alone open it.
     let employee = app.as_user("employee").await;
     let refused = open_register(&employee, shop).await;
@@ -250,8 +268,9 @@ both!(a_shift_closes_with_its_totals_per_payment_method, |app| {
         .call_ok(
             SESSION,
             "post_closing_cash_details",
-            json!([[session], 110.5]),
-            json!({}),
+            // As the POS client sends it: the counted cash as a keyword.
+            json!([[session]]),
+            json!({"counted_cash": 110.5}),
         )
         .await;
     assert_eq!(counted, json!({"successful": true}));

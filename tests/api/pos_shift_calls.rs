@@ -1,12 +1,13 @@
 //! The other calls the Odoo 18 POS client makes during a shift (issue 9, item 4), sent
 //! as recorded in `tests/data/odoo18/other_reads.json`: the barcode nomenclature and
 //! its rules, the search for product variants, and `pos.config`'s
-//! `read_config_open_orders` and `notify_synchronisation`.
+//! `read_config_open_orders` and `notify_synchronisation` (the bus engine's, its
+//! delivery tested in `web_pages`).
 
 use serde_json::{json, Value};
 
 use crate::both;
-use crate::helpers::{assert_error, Client, TestApp};
+use crate::helpers::{Client, TestApp};
 
 const OTHER: &str = include_str!("../data/odoo18/other_reads.json");
 
@@ -196,13 +197,43 @@ both!(open_orders_and_synchronisation_as_odoo, |app| {
         )
         .await;
     assert_eq!(none, Value::Null);
-    let e = cashier
-        .expect_error(
-            "pos.config",
-            "notify_synchronisation",
-            json!([[shop], session, 1, {"no.such.model": [1]}]),
+});
+
+both!(prices_of_products_loaded_later, |app| {
+    let cashier = app.as_user("cashier").await;
+    let (shop, session) = open_shop(&app, &cashier).await;
+    let chair = app
+        .xmlid("ops_demo.product_template_conference_chair")
+        .await;
+    let sofa = app.xmlid("ops_demo.product_template_sofa").await;
+    let item = app.xmlid("ops_demo.pricelist_item_conference_chairs").await;
+    let pricelist = app.xmlid("product.list0").await;
+    let answer = cashier
+        .call_ok(
+            "pos.session",
+            "get_pos_ui_product_pricelist_item_by_product",
+            json!([[session], [chair, sofa], [], shop]),
             json!({}),
         )
         .await;
-    assert_error(&e, "builtins.KeyError", "no.such.model");
+    let keys: Vec<&String> = answer.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["product.pricelist.item", "product.pricelist"]);
+    let items = answer["product.pricelist.item"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{answer}");
+    assert_eq!(items[0]["id"], json!(item));
+    assert_eq!(items[0]["pricelist_id"], json!(pricelist), "load=False");
+    assert_eq!(answer["product.pricelist"][0]["id"], json!(pricelist));
+    // Not the chair: nothing.
+    let none = cashier
+        .call_ok(
+            "pos.session",
+            "get_pos_ui_product_pricelist_item_by_product",
+            json!([[session], [sofa], [], shop]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        none,
+        json!({"product.pricelist.item": [], "product.pricelist": []})
+    );
 });

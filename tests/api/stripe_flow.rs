@@ -14,7 +14,7 @@ const DEMO_KEY: &str = "sk_test_demo0000000000000000odooposstripe";
 const DEMO_SERIAL: &str = "WSC513105011295";
 
 /// Odoo 18's capture call: `[intent_id]` with kwargs `amount` and the rounding in the context.
-fn capture_kwargs(amount: Value, rounding: Value) -> Value {
+pub(crate) fn capture_kwargs(amount: Value, rounding: Value) -> Value {
     json!({"amount": amount, "context": {"stripe_currency_rounding": rounding}})
 }
 
@@ -28,7 +28,7 @@ fn assert_contract(method: &str, path: &str, body: &Value) {
 /// A request straight to the simulator's Stripe API with the demo key, as the reader side
 /// of the test (Stripe's server-driven flow) makes it. Every object it receives is held to
 /// Stripe's schemas too.
-async fn reader_side(
+pub(crate) async fn reader_side(
     app: &TestApp,
     method: reqwest::Method,
     path: &str,
@@ -71,7 +71,7 @@ async fn demo_reader(app: &TestApp) -> String {
 
 /// The card is tapped on the demo reader: `process_payment_intent`, then the test helper
 /// `present_payment_method` with `extra` (card number, type, tip). Returns the intent.
-async fn present(app: &TestApp, intent: &str, extra: &[(&str, &str)]) -> Value {
+pub(crate) async fn present(app: &TestApp, intent: &str, extra: &[(&str, &str)]) -> Value {
     let reader = demo_reader(app).await;
     reader_side(
         app,
@@ -97,7 +97,7 @@ async fn present(app: &TestApp, intent: &str, extra: &[(&str, &str)]) -> Value {
 }
 
 /// Creates an intent through Odoo as `who`, as the POS does; returns Stripe's object.
-async fn create_intent(who: &Client, method: i64, amount: Value) -> Value {
+pub(crate) async fn create_intent(who: &Client, method: i64, amount: Value) -> Value {
     let pi = who
         .call_ok(
             "pos.payment.method",

@@ -271,6 +271,12 @@ both!(the_login_form_logs_in_as_odoo_does, |app| {
     )
     .await;
     assert_eq!(away.header("location"), "/x");
+    // Logging out ends the session and goes back to /odoo (then the form).
+    let out = get(&app, "/web/session/logout", Some(&session), &[]).await;
+    assert_eq!(out.status, 303);
+    assert_eq!(out.header("location"), "/odoo");
+    assert!(out.header("set-cookie").starts_with("session_id=;"));
+    crate::helpers::assert_session_expired(&app.with_cookie(&session, 0).session_info().await);
 });
 
 both_with!(
@@ -305,7 +311,12 @@ both_with!(
         assert!(html.contains("<title>Odoo POS</title>"));
         assert!(html.contains("<body class=\"pos\">"));
         for url in want["pos_ui"]["referenced_urls"].as_array().unwrap() {
-            let url = url["url"].as_str().unwrap();
+            let mut url = url["url"].as_str().unwrap();
+            // With the built-in simulator the page loads the simulated Terminal SDK in place
+            // of Stripe's (tests/api/terminal_sdk.rs checks both cases).
+            if url == "https://js.stripe.com/terminal/v1/" {
+                url = "/stripe-sim/terminal/v1/sdk.js";
+            }
             assert!(
                 html.contains(&format!("\"{url}\"")),
                 "the page references {url}"
@@ -373,6 +384,22 @@ both_with!(
             odoo["login_number"].as_i64().unwrap() + 1
         );
 
+        // Devices loading at once each get their own login number.
+        let loads = (0..4).map(|_| {
+            let path = format!("/pos/ui?config_id={config}");
+            let sid = cashier.session_id.clone();
+            let app = &app;
+            async move {
+                odoo_object(&get(app, &path, Some(&sid), &[]).await.text())["login_number"]
+                    .as_i64()
+                    .unwrap()
+            }
+        });
+        let mut numbers = futures::future::join_all(loads).await;
+        numbers.sort();
+        numbers.dedup();
+        assert_eq!(numbers.len(), 4, "{numbers:?}");
+
         // A session being closed holds the POS: Odoo sends the user back to the POS menu.
         let admin = app.as_user("admin").await;
         admin
@@ -394,6 +421,33 @@ both_with!(
             closing.header("location"),
             "/odoo/action-point_of_sale.action_client_pos_menu"
         );
+
+        // A POS that cannot open a session says why, as Odoo's open_ui does.
+        let bare = admin
+            .create(
+                "pos.config",
+                json!({"name": "Bare shop", "payment_method_ids": [[6, 0, []]]}),
+            )
+            .await;
+        let refused = get(
+            &app,
+            &format!("/pos/ui?config_id={bare}"),
+            Some(&cashier.session_id),
+            &[],
+        )
+        .await;
+        assert_eq!(refused.status, 400);
+        assert!(
+            refused.text().contains(
+                "You must have at least one payment method configured to launch a session."
+            ),
+            "{}",
+            refused.text()
+        );
+        assert!(cashier
+            .search("pos.session", json!([["config_id", "=", bare]]))
+            .await
+            .is_empty());
 
         // Only internal users see the POS (Odoo: 404); /odoo sends others away.
         admin

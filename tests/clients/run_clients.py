@@ -251,6 +251,21 @@ def readme_stripe_setup(port):
     ], lines
 
 
+@check
+def readme_pos_shift(port):
+    ns, out = run_readme("Run a POS shift over RPC", port)
+    assert ns["saved"]["state"] == "paid", ns["saved"]
+    assert ns["saved"]["amount_total"] == 5.87, ns["saved"]
+    lines = out.splitlines()
+    assert lines == [
+        "paid 5.87 0.77 Order 00001-001-0001",
+        "True",
+        "[]",
+        "[5.87]",
+        "{'successful': True}",
+    ], lines
+
+
 def main():
     binary = sys.argv[1]
     proc, port = start(binary)

@@ -172,11 +172,9 @@ async fn compute_current_session(
     let sudo = env.sudo();
     let mut out = HashMap::new();
     for id in ids {
-        let d = Domain::leaf("config_id", Op::Eq, json!(id)).and(Domain::leaf(
-            "state",
-            Op::Ne,
-            json!("closed"),
-        ));
+        let d = Domain::leaf("config_id", Op::Eq, json!(id))
+            .and(Domain::leaf("state", Op::Ne, json!("closed")))
+            .and(Domain::leaf("rescue", Op::Eq, json!(false)));
         let found = sudo.search("pos.session", d, 0, Some(1), None).await?;
         let v = match (found.first(), state) {
             (None, _) => Value::Null,

@@ -1,7 +1,6 @@
-//! `pos.config` calls of a running POS: `read_config_open_orders(domain, record_ids)`
-//! (the orders a device should hold, and which of the records it holds are gone) and
-//! `notify_synchronisation(session_id, login_number, records)` (tells the POS's other
-//! devices that records changed; the bus that carries it is not part of this method).
+//! `pos.config.read_config_open_orders(domain, record_ids)`, a running POS's call: the
+//! orders a device should hold, and which of the records it holds are gone.
+//! (`notify_synchronisation` is the bus engine's, in `pos_bus`.)
 
 use serde_json::{json, Map, Value};
 

@@ -269,10 +269,10 @@ async fn refund(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
     require_group(env, "point_of_sale.group_pos_user", NO_REFUND_ACCESS)?;
     let record = record_of(&args)?;
     let rounding = rounding(env, record, false).await?;
-    let amount = args
-        .amount(1)
-        .map(|a| minor_units(a.abs(), rounding))
-        .transpose()?;
+    let requested = args.amount(1).map(|a| a.abs());
+    let requested =
+        crate::addons::pos_payment::refundable_amount(env, &args.string(0), requested).await?;
+    let amount = requested.map(|a| minor_units(a, rounding)).transpose()?;
     let key = provider_key(env, env.company_id()?).await?;
     let request = StripeRequest::CreateRefund {
         target: RefundTarget::from_id(&args.string(0)),

@@ -59,7 +59,7 @@ async fn load(env: &Env<'_>, id: i64) -> OdooResult<Closing> {
         .get("config_id")
         .and_then(Value::as_i64)
         .unwrap_or_default();
-    let sudo = env.sudo().with_context("active_test", json!(false));
+    let sudo = env.sudo();
     let method_ids: Vec<i64> = sudo
         .value_of("pos.config", config, "payment_method_ids")
         .await?

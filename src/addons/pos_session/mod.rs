@@ -97,6 +97,16 @@ impl Behaviour for PosSession {
                 |env, args| Box::pin(load_data::load_data(env, args)),
             ),
             record(
+                "get_pos_ui_product_pricelist_item_by_product",
+                vec![
+                    Param::required("product_tmpl_ids", ParamKind::Any),
+                    Param::required("product_ids", ParamKind::Any),
+                    Param::required("config_id", ParamKind::Any),
+                ],
+                true,
+                |env, args| Box::pin(pricelist_items(env, args)),
+            ),
+            record(
                 "delete_opening_control_session",
                 vec![],
                 false,
@@ -116,36 +126,15 @@ impl Behaviour for PosSession {
             .ok_or_else(|| {
                 OdooError::UserError("You should assign a Point of Sale to your session.".into())
             })?;
-        let config_name = env.sudo().value_of("pos.config", config, "name").await?;
-        let prefix = format!("{}/", config_name.as_str().unwrap_or("False"));
-        let sudo = env.sudo().with_context("active_test", json!(false));
-        let last = sudo
-            .search(
-                MODEL,
-                Domain::leaf("name", Op::ILike, json!(prefix)),
-                0,
-                Some(1),
-                Some("name desc"),
-            )
-            .await?;
-        let mut counter = 0;
-        if let Some(last) = last.first() {
-            let name = sudo.value_of(MODEL, *last, "name").await?;
-            let tail = name
-                .as_str()
-                .unwrap_or_default()
-                .rsplit('/')
-                .next()
-                .unwrap_or_default();
-            counter = tail.trim().parse::<i64>().map_err(|_| {
-                OdooError::ValueError(format!(
-                    "invalid literal for int() with base 10: {}",
-                    python_str_repr(tail)
-                ))
-            })? + 1;
+        // A rescue session keeps the name it is given.
+        let rescue = vals
+            .get("rescue")
+            .is_some_and(|v| !matches!(v, Value::Null | Value::Bool(false)));
+        if !rescue {
+            let name = session_name(env, config).await?;
+            vals.insert("name".into(), json!(name));
         }
         vals.insert("config_id".into(), json!(config));
-        vals.insert("name".into(), json!(format!("{prefix}{counter:05}")));
         let company = env
             .sudo()
             .value_of("pos.config", config, "company_id")
@@ -225,11 +214,10 @@ async fn check_one_open_session(env: &Env<'_>, ids: &[i64]) -> OdooResult<()> {
         let Some(config) = r.get("config_id").and_then(Value::as_i64) else {
             continue;
         };
-        let open = Domain::leaf("state", Op::Ne, json!("closed")).and(Domain::leaf(
-            "config_id",
-            Op::Eq,
-            json!(config),
-        ));
+        // Rescue sessions (orders saved after their session closed) do not count.
+        let open = Domain::leaf("state", Op::Ne, json!("closed"))
+            .and(Domain::leaf("config_id", Op::Eq, json!(config)))
+            .and(Domain::leaf("rescue", Op::Eq, json!(false)));
         if sudo.search_count(MODEL, open, None).await? > 1 {
             return Err(OdooError::ValidationError(
                 "Another session is already opened for this point of sale.".into(),
@@ -262,7 +250,9 @@ async fn set_opening_control(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
     vals.insert("state".into(), json!("opened"));
     let now = chrono::Utc::now().naive_utc().format(DATETIME_FORMAT);
     vals.insert("start_at".into(), json!(now.to_string()));
-    vals.insert("name".into(), json!(next_session_number(env).await?));
+    if env.sudo().value_of(MODEL, id, "rescue").await? != json!(true) {
+        vals.insert("name".into(), json!(next_session_number(env).await?));
+    }
     let config = session.get("config_id").and_then(Value::as_i64);
     if let Some(config) = config {
         let cash = Domain::leaf("config_ids", Op::In, json!([config])).and(Domain::leaf(
@@ -312,4 +302,66 @@ async fn next_session_number(env: &Env<'_>) -> OdooResult<String> {
         }
     }
     Err(OdooError::internal("the pos.session sequence is too busy"))
+}
+
+/// Odoo 18's name of a new session: `<POS>/` and five digits, one more than the last
+/// session whose name starts alike (from 0).
+async fn session_name(env: &Env<'_>, config: i64) -> OdooResult<String> {
+    let config_name = env.sudo().value_of("pos.config", config, "name").await?;
+    let prefix = format!("{}/", config_name.as_str().unwrap_or("False"));
+    let sudo = env.sudo().with_context("active_test", json!(false));
+    let last = sudo
+        .search(
+            MODEL,
+            Domain::leaf("name", Op::ILike, json!(prefix)),
+            0,
+            Some(1),
+            Some("name desc"),
+        )
+        .await?;
+    let mut counter = 0;
+    if let Some(last) = last.first() {
+        let name = sudo.value_of(MODEL, *last, "name").await?;
+        let tail = name
+            .as_str()
+            .unwrap_or_default()
+            .rsplit('/')
+            .next()
+            .unwrap_or_default();
+        counter = tail.trim().parse::<i64>().map_err(|_| {
+            OdooError::ValueError(format!(
+                "invalid literal for int() with base 10: {}",
+                python_str_repr(tail)
+            ))
+        })? + 1;
+    }
+    Ok(format!("{prefix}{counter:05}"))
+}
+
+/// `get_pos_ui_product_pricelist_item_by_product(product_tmpl_ids, product_ids,
+/// config_id)`: prices of products the POS loads after it started.
+async fn pricelist_items(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
+    let id = super::single_id(MODEL, &args.ids)?;
+    let ids = |i: usize| -> OdooResult<Vec<i64>> {
+        match args.value(i) {
+            None => Ok(Vec::new()),
+            Some(Value::Array(a)) => a
+                .iter()
+                .map(|v| {
+                    v.as_i64().ok_or_else(|| {
+                        OdooError::ValueError(format!(
+                            "Invalid field value: {}",
+                            crate::orm::values::python_repr(v)
+                        ))
+                    })
+                })
+                .collect(),
+            Some(other) => Err(OdooError::TypeError(format!(
+                "'{}' object is not iterable",
+                crate::orm::values::python_type_name(other)
+            ))),
+        }
+    };
+    let answer = load_data::pricelist_items_by_product(env, id, &ids(0)?, &ids(1)?).await?;
+    Ok(answer.into())
 }

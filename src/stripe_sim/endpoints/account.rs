@@ -15,13 +15,16 @@ pub(super) fn create_connection_token(
 ) -> Result<Value, ApiError> {
     call.validate(CREATE_CONNECTION_TOKEN)?;
     call.options(&[])?;
+    let secret = format!("pst_test_{}", random_alnum(40));
     let mut token = json!({
         "object": "terminal.connection_token",
-        "secret": format!("pst_test_{}", random_alnum(40)),
+        "secret": secret,
     });
     if let Some(location) = call.params.str(&["location"]) {
         existing_location(state, location, "location")?;
         token["location"] = json!(location);
     }
+    // The simulated Terminal SDK authenticates with it (see `api::authenticate`).
+    state.connection_tokens.insert(secret, now());
     Ok(token)
 }

@@ -27,6 +27,8 @@ mod payment_intents;
 mod readers;
 mod refunds;
 
+pub(crate) use readers::present_card;
+
 /// From this version on, PaymentIntents no longer embed their `charges` list.
 const CHARGES_REMOVED_IN: &str = "2022-11-15";
 /// Stripe's largest amount, in minor units.

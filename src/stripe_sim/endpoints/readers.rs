@@ -234,6 +234,31 @@ pub(super) fn present_payment_method(
         ));
     }
     let tip = call.params.int(&["amount_tip"]);
+    present(state, index, method_type, &number, tip)?;
+    Ok(state.render_reader(&state.readers[index], &options))
+}
+
+/// Presents a card on a reader as the test helper does (the auto-present setting uses it).
+pub(crate) fn present_card(
+    state: &mut State,
+    reader_id: &str,
+    method_type: &'static str,
+    number: &str,
+    tip: Option<i64>,
+) -> Result<(), ApiError> {
+    let index = reader_index(state, reader_id)?;
+    present(state, index, method_type, number, tip)
+}
+
+/// The card `number` presented on reader `index`: the waiting action succeeds (the intent is
+/// authorized, or paid when captured at once) or fails with the card's decline.
+fn present(
+    state: &mut State,
+    index: usize,
+    method_type: &'static str,
+    number: &str,
+    tip: Option<i64>,
+) -> Result<(), ApiError> {
     let Some(pi_id) = state.readers[index]
         .action_in_progress()
         .map(str::to_string)
@@ -261,14 +286,14 @@ pub(super) fn present_payment_method(
             format!("PaymentIntent {pi_id} does not accept {method_type}: it is not one of its payment_method_types."),
         ));
     }
-    let card = presented_card(method_type, &number);
+    let card = presented_card(method_type, number);
     let created = now();
     let method = PaymentMethod {
         id: new_id("pm"),
         created,
         card: card.clone(),
     };
-    let decline = decline_for(&number, pi.amount);
+    let decline = decline_for(number, pi.amount);
     // Interac is single-message: the authorization is the capture.
     let manual = method_type == "card_present" && pi.captures_card_present_manually();
     let total = pi.amount
@@ -348,5 +373,5 @@ pub(super) fn present_payment_method(
         (action.status, action.failure_code, action.failure_message) = reader_action;
     }
     reader.last_seen_at_ms = now() * 1000;
-    Ok(state.render_reader(&state.readers[index], &options))
+    Ok(())
 }

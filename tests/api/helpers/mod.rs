@@ -21,6 +21,7 @@
 //!   log, reset.
 //! - [`assert_error`] and [`assert_exception`] check an Odoo error object.
 
+pub mod browser;
 mod client;
 mod sim;
 

@@ -31,7 +31,7 @@ const PARTNER_FIELDS: &[&str] = &[
 ];
 
 /// Odoo's `point_of_sale.limited_customer_count` default.
-const PARTNER_LIMIT: u64 = 100;
+const PARTNER_LIMIT: usize = 100;
 
 pub(super) fn loaders_people() -> Vec<Loader> {
     vec![
@@ -171,9 +171,30 @@ async fn load_partners(
         ["company_id", "=", company],
         ["company_id", "=", false]
     ]))?;
-    let mut ids = env
-        .search("res.partner", d, 0, Some(PARTNER_LIMIT), Some("name"))
+    let mut ids = env.search("res.partner", d, 0, None, Some("name")).await?;
+    // Most POS orders first (a stable sort keeps the names' order among equals).
+    let orders = env
+        .sudo()
+        .search(
+            "pos.order",
+            Domain::leaf("partner_id", Op::In, json!(ids)),
+            0,
+            None,
+            None,
+        )
         .await?;
+    let buyers = env
+        .sudo()
+        .values_of("pos.order", &orders, &["partner_id"])
+        .await?;
+    let mut count: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    for r in buyers.values() {
+        if let Some(p) = r.get("partner_id").and_then(Value::as_i64) {
+            *count.entry(p).or_default() += 1;
+        }
+    }
+    ids.sort_by_key(|p| std::cmp::Reverse(count.get(p).copied().unwrap_or_default()));
+    ids.truncate(PARTNER_LIMIT);
     let me = env
         .sudo()
         .value_of("res.users", env.uid(), "partner_id")

@@ -15,6 +15,7 @@ mod pos;
 mod product;
 
 pub(in crate::addons) use pos::read_pos_data;
+pub(in crate::addons) use product::pricelist_items_by_product;
 
 use futures::future::BoxFuture;
 use models::FieldType;

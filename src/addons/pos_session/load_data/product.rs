@@ -303,3 +303,66 @@ async fn load_pricelist_items(
     ]))?;
     search_read(env, "product.pricelist.item", d, fields).await
 }
+
+/// `get_pos_ui_product_pricelist_item_by_product(product_tmpl_ids, product_ids,
+/// config_id)`: the items of the session's POS pricelists (of its company or shared)
+/// for products loaded after the start, and their pricelists.
+pub(in crate::addons) async fn pricelist_items_by_product(
+    env: &Env<'_>,
+    session: i64,
+    templates: &[i64],
+    products: &[i64],
+) -> OdooResult<Value> {
+    let sudo = env.sudo();
+    let config = sudo.value_of("pos.session", session, "config_id").await?;
+    let config = config.as_i64().unwrap_or_default();
+    let config = sudo
+        .values_of(
+            "pos.config",
+            &[config],
+            &[
+                "use_pricelist",
+                "available_pricelist_ids",
+                "pricelist_id",
+                "company_id",
+            ],
+        )
+        .await?
+        .remove(&config)
+        .unwrap_or_default();
+    let loaded = Loaded {
+        session: Map::new(),
+        config,
+        models: Map::new(),
+    };
+    let company = loaded.config("company_id");
+    let d = Domain::parse(&json!([
+        "&",
+        ["pricelist_id", "in", available_pricelists(&loaded)],
+        "|",
+        ["company_id", "=", false],
+        ["company_id", "in", [company]],
+        "|",
+        "&",
+        ["product_id", "=", false],
+        ["product_tmpl_id", "in", templates],
+        ["product_id", "in", products]
+    ]))?;
+    let items = search_read(env, "product.pricelist.item", d, PRICELIST_ITEM_FIELDS).await?;
+    let mut pricelists: Vec<i64> = items
+        .iter()
+        .filter_map(|i| i.get("pricelist_id").and_then(Value::as_i64))
+        .collect();
+    pricelists.sort_unstable();
+    pricelists.dedup();
+    let lists = read(
+        env,
+        "product.pricelist",
+        &pricelists,
+        &["id", "name", "display_name", "item_ids"],
+    )
+    .await?;
+    let rows =
+        |v: Vec<Map<String, Value>>| Value::Array(v.into_iter().map(Value::Object).collect());
+    Ok(json!({"product.pricelist.item": rows(items), "product.pricelist": rows(lists)}))
+}
