@@ -14,10 +14,11 @@ use models::Constraint;
 
 use crate::errors::OdooError;
 
-/// Opens the database. SQLite files get WAL mode, a busy timeout, foreign keys and
-/// case-sensitive LIKE (Odoo's `like` is case-sensitive); their directory is created.
-/// SQLite runs on one pooled connection: every RPC call is a transaction, and one
-/// writer at a time is what SQLite offers anyway, without `SQLITE_BUSY` surprises.
+/// Opens the database for writing. SQLite files get WAL mode, a busy timeout, foreign
+/// keys and case-sensitive LIKE (Odoo's `like` is case-sensitive); their directory is
+/// created. SQLite writes on one pooled connection: one writer at a time is what SQLite
+/// offers anyway, without `SQLITE_BUSY` surprises; reads go to [`readers`].
+/// PostgreSQL gets a pool sized for the machine ([`postgres_pool_size`]).
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     if let Some(rest) = url.strip_prefix("sqlite:") {
         let path = rest.trim_start_matches("//");
@@ -44,9 +45,49 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
     } else {
         let mut opts = ConnectOptions::new(url.to_string());
-        opts.max_connections(16).sqlx_logging(false);
+        opts.max_connections(postgres_pool_size())
+            .sqlx_logging(false);
         Ok(Database::connect(opts).await?)
     }
+}
+
+/// Connections to PostgreSQL: a few per core keep every core busy while others wait on
+/// the network; more would only queue inside the server.
+pub fn postgres_pool_size() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
+    (cores * 4).clamp(8, 64)
+}
+
+/// Read connections to SQLite: two per core (a read waits on the disk or the page
+/// cache, seldom long).
+pub fn sqlite_readers() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
+    (cores * 2).clamp(2, 32)
+}
+
+/// The connections read-only calls run on. SQLite (a file, in WAL mode since
+/// [`connect`]): a pool of connections opened read-only, so a read runs beside the
+/// writer and never takes the write lock, and a call wrongly flagged read-only fails
+/// instead of writing. PostgreSQL and in-memory SQLite: the writer's pool (PostgreSQL
+/// read-only calls run in `READ ONLY` transactions). Connects lazily.
+pub fn readers(url: &str, writer: &DatabaseConnection) -> anyhow::Result<DatabaseConnection> {
+    let Some(rest) = url.strip_prefix("sqlite:") else {
+        return Ok(writer.clone());
+    };
+    let file = rest.trim_start_matches("//");
+    let file = file.split('?').next().unwrap_or(file);
+    if file.is_empty() || file.contains(":memory:") || url.contains("mode=memory") {
+        return Ok(writer.clone());
+    }
+    let options = sea_orm::sqlx::sqlite::SqliteConnectOptions::from_str(url)?
+        .read_only(true)
+        .busy_timeout(std::time::Duration::from_secs(10))
+        .foreign_keys(true)
+        .pragma("case_sensitive_like", "ON");
+    let pool = sea_orm::sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(sqlite_readers())
+        .connect_lazy_with(options);
+    Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
 }
 
 pub fn is_sqlite(db: &DatabaseConnection) -> bool {

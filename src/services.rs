@@ -19,7 +19,11 @@ use crate::stripe_sim::Simulator;
 
 pub struct Services {
     pub settings: Settings,
+    /// Where writes (and every call not flagged read-only) run.
     pub db: DatabaseConnection,
+    /// Where read-only calls run: the writer's connections unless
+    /// [`Services::with_reader`] gives others (on SQLite, read connections beside the writer).
+    pub reader: DatabaseConnection,
     pub registry: &'static Registry,
     pub stripe: StripeClient,
     pub simulator: Option<Simulator>,
@@ -70,12 +74,19 @@ impl Services {
             bus: bus::Bus::new(),
             pos_assets,
             settings,
+            reader: db.clone(),
             db,
             registry,
             stripe,
             simulator,
             auth,
         })
+    }
+
+    /// Read-only calls run on `reader` (see `db::readers`).
+    pub fn with_reader(mut self, reader: DatabaseConnection) -> Services {
+        self.reader = reader;
+        self
     }
 }
 

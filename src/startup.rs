@@ -108,13 +108,17 @@ impl Application {
         let mut settings = settings;
         settings.listen = addr.to_string();
         let demo = settings.demo;
-        let services = Arc::new(Services::new(
-            settings,
-            db.clone(),
-            crate::addons::registry(),
-            stripe_base_url,
-            simulator,
-        )?);
+        let reader = crate::db::readers(&settings.database_url, &db)?;
+        let services = Arc::new(
+            Services::new(
+                settings,
+                db.clone(),
+                crate::addons::registry(),
+                stripe_base_url,
+                simulator,
+            )?
+            .with_reader(reader),
+        );
         if demo && crate::fixtures::is_empty(&db).await? {
             let n =
                 crate::fixtures::load_paths(&services, &db, &[crate::fixtures::demo_dir()]).await?;
@@ -124,6 +128,8 @@ impl Application {
             tokio::net::TcpListener::from_std(listener)?,
             services.clone(),
         );
+        // The unknown-login hash, made while the first calls are answered.
+        tokio::task::spawn_blocking(services.auth.dummy_hash());
         Ok(Application {
             addr,
             handle,

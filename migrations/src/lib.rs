@@ -3,11 +3,13 @@
 //! The first migration creates the schema of every declared model: one table per
 //! model, one relation table per many2many, foreign keys with the declared `ondelete`
 //! policy, indexes and the `_sql_constraints` unique indexes, plus the server's own
-//! tables (HTTP sessions). Later schema changes get migrations of their own.
+//! tables (HTTP sessions). Later schema changes get migrations of their own: the second
+//! adds cache signalling (a counter raised by triggers; see its module).
 
 pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_create_schema;
+mod m20261130_000001_cache_signaling;
 pub mod schema;
 
 pub struct Migrator;
@@ -15,6 +17,9 @@ pub struct Migrator;
 #[sea_orm_migration::async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261128_000001_create_schema::Migration)]
+        vec![
+            Box::new(m20261128_000001_create_schema::Migration),
+            Box::new(m20261130_000001_cache_signaling::Migration),
+        ]
     }
 }

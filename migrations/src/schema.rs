@@ -14,6 +14,9 @@ use sea_orm_migration::sea_orm::DbBackend;
 /// Name of the server's session table.
 pub const SESSION_TABLE: &str = "ops_http_session";
 
+/// The one-row counter raised by triggers when what servers cache changes.
+pub const CACHE_SIGNALING_TABLE: &str = "ops_cache_signaling";
+
 fn column_def(field: &Field, backend: DbBackend) -> ColumnDef {
     let mut col = ColumnDef::new(Alias::new(field.name));
     let sqlite = backend == DbBackend::Sqlite;

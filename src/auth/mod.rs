@@ -10,6 +10,7 @@ use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
 
+pub mod cache;
 pub mod crypto;
 pub mod session;
 pub mod throttle;
@@ -21,6 +22,8 @@ use throttle::LoginThrottle;
 pub struct Auth {
     pub throttle: LoginThrottle,
     pub credentials: CredentialCache,
+    /// Users and sessions, invalidated by the database's cache signal.
+    pub cache: cache::AuthCache,
     /// Key of the HMAC that derives session tokens from users' credentials.
     pub session_secret: Vec<u8>,
     /// Sessions expire after this many days without use.
@@ -28,9 +31,11 @@ pub struct Auth {
     /// pbkdf2-sha512 rounds of new password hashes.
     pub password_rounds: u32,
     /// A hash of a random secret, checked when a login is unknown so that the answer
-    /// takes as long as for a wrong password. Made at start-up with the rounds of new
-    /// passwords (one pbkdf2, before the server listens).
-    pub dummy_hash: String,
+    /// takes as long as for a wrong password, with the rounds of new passwords. Made
+    /// once, off the async workers, as the server starts listening
+    /// ([`Auth::dummy_hash`]): one pbkdf2 (about 0.3 s) is not on the way to the first
+    /// answer, and a check that comes before it is made waits for it.
+    dummy_hash: std::sync::Arc<std::sync::OnceLock<String>>,
     /// Password hashes computed at once: one per core. Checks beyond wait their turn
     /// (on no database connection), so that a flood of guesses from many addresses
     /// cannot take every core from the calls of logged-in users.
@@ -47,14 +52,27 @@ impl Auth {
         Auth {
             throttle,
             credentials: CredentialCache::default(),
+            cache: cache::AuthCache::default(),
             session_secret: Sha256::digest(format!("odoo-pos-stripe session tokens for {db_name}"))
                 .to_vec(),
             session_idle_days,
             password_rounds,
-            dummy_hash: crypto::hash_password(&crypto::generate_session_id(), password_rounds),
+            dummy_hash: Default::default(),
             hashing: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
+        }
+    }
+}
+
+impl Auth {
+    /// The dummy hash, made on first use (blocking: call it on a blocking thread).
+    pub fn dummy_hash(&self) -> impl Fn() -> String + Send + 'static {
+        let cell = self.dummy_hash.clone();
+        let rounds = self.password_rounds;
+        move || {
+            cell.get_or_init(|| crypto::hash_password(&crypto::generate_session_id(), rounds))
+                .clone()
         }
     }
 }

@@ -102,13 +102,32 @@ pub async fn drop_user_sessions(env: &Env<'_>, uids: &[i64]) -> OdooResult<()> {
     Ok(())
 }
 
-/// The live session for a cookie value: known, not idle for too long, and with a
-/// token matching the user's current credentials. Otherwise `SessionExpired`.
-pub async fn check(system: &Env<'_>, auth: &Auth, sid: Option<&str>) -> OdooResult<Session> {
-    let sid = sid
-        .filter(|s| !s.is_empty())
-        .ok_or(OdooError::SessionExpired)?;
+/// What a cookie value names.
+pub enum Lookup {
+    /// A live session; `touch`: its last use should be recorded (once a minute at most).
+    Live { session: Session, touch: bool },
+    /// A stored session that expired (idle, password changed, user archived): to delete.
+    Expired { sid_hash: String },
+    /// No session.
+    Missing,
+}
+
+/// Looks a cookie value up, reading only: the caller deletes an expired session and
+/// records a live one's use, in a write transaction of its own.
+pub async fn lookup(system: &Env<'_>, auth: &Auth, sid: Option<&str>) -> OdooResult<Lookup> {
+    let Some(sid) = sid.filter(|s| !s.is_empty()) else {
+        return Ok(Lookup::Missing);
+    };
     let sid_hash = crypto::session_id_hash(sid);
+    let idle_limit = auth.session_idle_days * 24 * 3600;
+    let generation = auth.cache.sync(system).await?;
+    if let Some((session, last_seen)) = auth.cache.session(generation, &sid_hash) {
+        // A session idle too long by this process's count may have been used through
+        // another process: the database tells.
+        if now() - last_seen <= idle_limit {
+            return Ok(live(auth, session, last_seen));
+        }
+    }
     let q = Query::select()
         .columns(
             [
@@ -125,40 +144,81 @@ pub async fn check(system: &Env<'_>, auth: &Auth, sid: Option<&str>) -> OdooResu
         .and_where(Expr::col(Alias::new("sid_hash")).eq(sid_hash.clone()))
         .to_owned();
     let rows = system.tx.query_all(system.backend.build(&q)).await?;
-    let row = rows.first().ok_or(OdooError::SessionExpired)?;
+    let Some(row) = rows.first() else {
+        return Ok(Lookup::Missing);
+    };
     let uid = row_id(row, "uid")?;
     let last_seen = row_id(row, "last_seen_at")?;
-    let idle_limit = auth.session_idle_days * 24 * 3600;
     let token: String = row
         .try_get_by("session_token")
         .map_err(OdooError::internal)?;
-    let user = super::users::load_user(system, uid).await?;
-    if now() - last_seen > idle_limit
-        || user.is_none()
-        || token != current_token(system, auth, uid).await?
-    {
-        destroy(system, sid).await?;
-        return Err(OdooError::SessionExpired);
-    }
-    // Touch at most once a minute to keep writes rare.
-    if now() - last_seen > 60 {
-        let q = Query::update()
-            .table(Alias::new(TABLE))
-            .value(Alias::new("last_seen_at"), now())
-            .and_where(Expr::col(Alias::new("sid_hash")).eq(sid_hash.clone()))
-            .to_owned();
-        system.execute(system.backend.build(&q)).await?;
-    }
+    let user = super::users::cached_user(system, auth, generation, uid).await?;
+    let current = crypto::session_token(uid, &user.stored_hash, true, &auth.session_secret);
+    let user = match user.info {
+        Some(info) if now() - last_seen <= idle_limit && token == current => info,
+        _ => return Ok(Lookup::Expired { sid_hash }),
+    };
     let context: String = row.try_get_by("context").map_err(OdooError::internal)?;
-    Ok(Session {
+    let session = Session {
         sid_hash,
         uid,
         db: row.try_get_by("db").map_err(OdooError::internal)?,
         login: row.try_get_by("login").map_err(OdooError::internal)?,
         token,
         context: serde_json::from_str(&context).unwrap_or_default(),
-        user: user
-            .map(std::sync::Arc::new)
-            .ok_or(OdooError::SessionExpired)?,
-    })
+        user,
+    };
+    auth.cache
+        .put_session(generation, session.clone(), last_seen);
+    Ok(live(auth, session, last_seen))
+}
+
+/// A live session; its use is to be recorded when the last was over a minute ago (the
+/// cache counts it as recorded at once, so that one caller records it).
+fn live(auth: &Auth, session: Session, last_seen: i64) -> Lookup {
+    let touch = now() - last_seen > 60;
+    if touch {
+        auth.cache.touched(&session.sid_hash, now());
+    }
+    Lookup::Live { session, touch }
+}
+
+/// Records that a session was used now.
+pub async fn touch(system: &Env<'_>, sid_hash: &str) -> OdooResult<()> {
+    let q = Query::update()
+        .table(Alias::new(TABLE))
+        .value(Alias::new("last_seen_at"), now())
+        .and_where(Expr::col(Alias::new("sid_hash")).eq(sid_hash))
+        .to_owned();
+    system.execute(system.backend.build(&q)).await?;
+    Ok(())
+}
+
+/// Deletes a session by the hash of its cookie value.
+pub async fn destroy_hash(system: &Env<'_>, sid_hash: &str) -> OdooResult<()> {
+    let q = Query::delete()
+        .from_table(Alias::new(TABLE))
+        .and_where(Expr::col(Alias::new("sid_hash")).eq(sid_hash))
+        .to_owned();
+    system.execute(system.backend.build(&q)).await?;
+    Ok(())
+}
+
+/// The live session for a cookie value: known, not idle for too long, and with a
+/// token matching the user's current credentials. Otherwise `SessionExpired` (and an
+/// expired session is deleted). Reads and writes in the caller's transaction.
+pub async fn check(system: &Env<'_>, auth: &Auth, sid: Option<&str>) -> OdooResult<Session> {
+    match lookup(system, auth, sid).await? {
+        Lookup::Live { session, touch: t } => {
+            if t {
+                touch(system, &session.sid_hash).await?;
+            }
+            Ok(session)
+        }
+        Lookup::Expired { sid_hash } => {
+            destroy_hash(system, &sid_hash).await?;
+            Err(OdooError::SessionExpired)
+        }
+        Lookup::Missing => Err(OdooError::SessionExpired),
+    }
 }

@@ -6,6 +6,7 @@ use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::ConnectionTrait;
 use serde_json::{json, Value};
 
+use super::cache::CachedUser;
 use super::crypto;
 use super::Auth;
 use crate::errors::{OdooError, OdooResult};
@@ -118,6 +119,25 @@ pub async fn load_user(system: &Env<'_>, uid: i64) -> OdooResult<Option<UserInfo
     }))
 }
 
+/// A user and their stored password hash, from the cache when it holds them for the
+/// signal value `generation` (see [`super::cache`]), else read and cached.
+pub async fn cached_user(
+    system: &Env<'_>,
+    auth: &Auth,
+    generation: i64,
+    uid: i64,
+) -> OdooResult<CachedUser> {
+    if let Some(user) = auth.cache.user(generation, uid) {
+        return Ok(user);
+    }
+    let user = CachedUser {
+        info: load_user(system, uid).await?.map(std::sync::Arc::new),
+        stored_hash: stored_hash(system, uid).await?,
+    };
+    auth.cache.put_user(generation, uid, user.clone());
+    Ok(user)
+}
+
 /// The stored password hash of a user (empty when none).
 pub async fn stored_hash(system: &Env<'_>, uid: i64) -> OdooResult<String> {
     let q = Query::select()
@@ -211,9 +231,9 @@ impl Credentials {
         if cache && self.cached(auth, password) {
             return Ok(true);
         }
-        let (me, pw, dummy) = (self.clone(), password.to_string(), auth.dummy_hash.clone());
+        let (me, pw, dummy) = (self.clone(), password.to_string(), auth.dummy_hash());
         let permit = auth.hashing.acquire().await.map_err(OdooError::internal)?;
-        let verified = tokio::task::spawn_blocking(move || me.verify(&pw, &dummy))
+        let verified = tokio::task::spawn_blocking(move || me.verify(&pw, &dummy()))
             .await
             .map_err(OdooError::internal)?;
         drop(permit);
@@ -235,6 +255,29 @@ pub async fn load_credentials(
         return Ok(Credentials::default());
     };
     let stored = stored_hash(system, uid).await?;
+    let api_keys = if kind == CredentialKind::Rpc && crypto::looks_like_api_key(password) {
+        api_key_hashes(system, uid, password).await?
+    } else {
+        vec![]
+    };
+    Ok(Credentials {
+        uid: Some(uid),
+        stored,
+        api_keys,
+    })
+}
+
+/// [`load_credentials`] when the stored hash is known already (from the cache).
+pub async fn credentials_with_hash(
+    system: &Env<'_>,
+    uid: Option<i64>,
+    stored: String,
+    password: &str,
+    kind: CredentialKind,
+) -> OdooResult<Credentials> {
+    let Some(uid) = uid else {
+        return Ok(Credentials::default());
+    };
     let api_keys = if kind == CredentialKind::Rpc && crypto::looks_like_api_key(password) {
         api_key_hashes(system, uid, password).await?
     } else {

@@ -9,7 +9,7 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use super::{begin, is_retryable, MAX_TRIES};
+use super::{begin_read, is_retryable, MAX_TRIES};
 use crate::auth::throttle::Key;
 use crate::auth::users::{self, CredentialKind};
 use crate::errors::{OdooError, OdooResult};
@@ -37,7 +37,7 @@ pub(super) async fn check_password(
     who: Who<'_>,
     password: &str,
     kind: CredentialKind,
-) -> OdooResult<Option<UserInfo>> {
+) -> OdooResult<Option<Arc<UserInfo>>> {
     let throttle = &services.auth.throttle;
     let key_text = match who {
         Who::Login(login) => {
@@ -59,19 +59,24 @@ pub(super) async fn check_password(
         ),
         Who::Uid(_) => None,
     };
-    let (credentials, user) = in_transaction!(services, |tx| {
+    let (credentials, user) = in_transaction!(read services, |tx| {
         let system = Env::system(&tx, services.registry, &**services);
         let uid = match who {
             Who::Login(login) => users::find_login(&system, login).await?,
             Who::Uid(uid) => Some(uid),
         };
-        let user = match uid {
-            Some(uid) => users::load_user(&system, uid).await?,
-            None => None,
+        let generation = services.auth.cache.sync(&system).await?;
+        let (user, stored) = match uid {
+            Some(uid) => {
+                let cached = users::cached_user(&system, &services.auth, generation, uid).await?;
+                (cached.info, cached.stored_hash)
+            }
+            None => (None, String::new()),
         };
         // Unknown and archived users are checked against the dummy hash.
         let uid = user.as_ref().map(|u| u.uid);
-        let credentials = users::load_credentials(&system, uid, password, kind).await?;
+        let credentials =
+            users::credentials_with_hash(&system, uid, stored, password, kind).await?;
         Ok((credentials, user))
     })?;
     if let Who::Uid(_) = who {

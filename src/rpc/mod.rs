@@ -113,11 +113,11 @@ fn is_retryable(e: &OdooError) -> bool {
     matches!(e, OdooError::Internal(t) if t.contains("could not serialize") || t.contains("deadlock detected") || t.contains("database is locked"))
 }
 
-/// Opens a transaction. On SQLite it takes the database's write lock at once (waiting
-/// up to the busy timeout): a deferred transaction that read first and writes later
-/// fails with SQLITE_BUSY, without waiting, when another process wrote in between.
-/// Calls through one SQLite database are serialised either way; this makes them wait
-/// their turn instead of failing.
+/// Opens a transaction for a call that may write. On SQLite it takes the database's
+/// write lock at once (waiting up to the busy timeout): a deferred transaction that read
+/// first and writes later fails with SQLITE_BUSY, without waiting, when another process
+/// wrote in between. Writing calls through one SQLite database are serialised either
+/// way; this makes them wait their turn instead of failing.
 async fn begin(services: &Services) -> OdooResult<sea_orm::DatabaseTransaction> {
     let tx = services.db.begin().await?;
     if tx.get_database_backend() == sea_orm::DbBackend::Sqlite {
@@ -130,16 +130,31 @@ async fn begin(services: &Services) -> OdooResult<sea_orm::DatabaseTransaction> 
     Ok(tx)
 }
 
+/// Opens a transaction for a call that only reads, on the read connections: on SQLite
+/// a deferred transaction on a read-only connection (WAL: it sees the last commit and
+/// never waits for the writer), on PostgreSQL a `READ ONLY` transaction.
+async fn begin_read(services: &Services) -> OdooResult<sea_orm::DatabaseTransaction> {
+    if services.reader.get_database_backend() == sea_orm::DbBackend::Postgres {
+        let read_only = Some(sea_orm::AccessMode::ReadOnly);
+        return Ok(services.reader.begin_with_config(None, read_only).await?);
+    }
+    Ok(services.reader.begin().await?)
+}
+
 /// Runs `$body` (an expression using the transaction `$tx`, of type
 /// `OdooResult<T>`) in a transaction: committed on success, rolled back on error,
 /// retried on serialization failures. A macro rather than a function taking a
-/// closure: the body borrows the transaction across awaits.
+/// closure: the body borrows the transaction across awaits. `in_transaction!(read
+/// services, |tx| ...)` runs a body that only reads in a read-only transaction.
 macro_rules! in_transaction {
-    ($services:expr, |$tx:ident| $body:expr) => {{
+    (read $services:expr, |$tx:ident| $body:expr) => {
+        in_transaction!(@begin_read, $services, |$tx| $body)
+    };
+    (@$begin:ident, $services:expr, |$tx:ident| $body:expr) => {{
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let $tx = begin($services).await?;
+            let $tx = $begin($services).await?;
             let result = async { $body }.await;
             match result {
                 Ok(value) => match $tx.commit().await.map_err(OdooError::from) {
@@ -157,6 +172,9 @@ macro_rules! in_transaction {
             }
         }
     }};
+    ($services:expr, |$tx:ident| $body:expr) => {
+        in_transaction!(@begin, $services, |$tx| $body)
+    };
 }
 
 // After the macro: the password checks run their reads with it.
@@ -239,7 +257,7 @@ async fn run(
             tracing::Span::current().record("uid", uid);
             let call = call?;
             let context = call.context.clone().unwrap_or_default();
-            run_model_call(services, Arc::new(user), context, call).await
+            run_model_call(services, user, context, call).await
         }
         Call::Authenticate {
             db,
@@ -263,20 +281,16 @@ async fn run(
             })
         }
         Call::SessionInfo => {
-            let info = in_transaction!(services, |tx| {
-                let system = system(services, &tx);
-                let s = session::check(&system, &services.auth, session_id).await?;
-                tracing::Span::current().record("uid", s.uid);
-                session_info(&system, s.uid).await
+            let s = check_session(services, session_id).await?;
+            tracing::Span::current().record("uid", s.uid);
+            let info = in_transaction!(read services, |tx| {
+                session_info(&system(services, &tx), s.uid).await
             })?;
             Ok(Reply::value(info))
         }
         Call::SessionCheck => {
-            in_transaction!(services, |tx| {
-                let s = session::check(&system(services, &tx), &services.auth, session_id).await?;
-                tracing::Span::current().record("uid", s.uid);
-                Ok(())
-            })?;
+            let s = check_session(services, session_id).await?;
+            tracing::Span::current().record("uid", s.uid);
             Ok(Reply::default())
         }
         Call::SessionDestroy => {
@@ -294,10 +308,18 @@ async fn run(
                 set_cookie: Some(expired_cookie()),
             })
         }
+        Call::CallKw {
+            call: Ok(call),
+            button,
+        } if call.readonly() => {
+            let mut reply = read_call_with_session(services, session_id, call).await?;
+            if button {
+                reply.result = Some(clean_action(reply.result.take()));
+            }
+            Ok(reply)
+        }
         Call::CallKw { call, button } => {
-            let s = in_transaction!(services, |tx| {
-                session::check(&system(services, &tx), &services.auth, session_id).await
-            })?;
+            let s = check_session(services, session_id).await?;
             tracing::Span::current().record("uid", s.uid);
             let call = call?;
             let context = call.context.clone().unwrap_or_else(|| s.context.clone());
@@ -318,11 +340,59 @@ async fn run_model_call(
     context: Map<String, Value>,
     call: model_call::ModelCall,
 ) -> OdooResult<Reply> {
-    let outcome = in_transaction!(services, |tx| {
-        let env = system(services, &tx).for_user(user.clone(), context.clone())?;
-        call.run(&env).await
+    let outcome = if call.readonly() {
+        in_transaction!(read services, |tx| {
+            let env = system(services, &tx).for_user(user.clone(), context.clone())?;
+            call.run(&env).await
+        })?
+    } else {
+        in_transaction!(services, |tx| {
+            let env = system(services, &tx).for_user(user.clone(), context.clone())?;
+            call.run(&env).await
+        })?
+    };
+    settle(services, user, context, outcome).await
+}
+
+/// A read-only call with a session: the session is checked and the call run in one
+/// read-only transaction (the cache signal, then the call's own queries); an expired
+/// session's deletion or a live one's use is written afterwards.
+async fn read_call_with_session(
+    services: &Arc<Services>,
+    session_id: Option<&str>,
+    call: model_call::ModelCall,
+) -> OdooResult<Reply> {
+    let (found, outcome) = in_transaction!(read services, |tx| {
+        let system = system(services, &tx);
+        match session::lookup(&system, &services.auth, session_id).await? {
+            session::Lookup::Live { session, touch } => {
+                tracing::Span::current().record("uid", session.uid);
+                let context = call
+                    .context
+                    .clone()
+                    .unwrap_or_else(|| session.context.clone());
+                let env = system.for_user(session.user.clone(), context.clone())?;
+                let outcome = call.run(&env).await?;
+                Ok((session::Lookup::Live { session, touch }, Some((context, outcome))))
+            }
+            other => Ok((other, None)),
+        }
     })?;
-    // Stripe is called only now, with no transaction open.
+    let session = settle_session(services, found).await?;
+    let Some((context, outcome)) = outcome else {
+        return Err(OdooError::SessionExpired);
+    };
+    settle(services, session.user.clone(), context, outcome).await
+}
+
+/// What a call left for after its commit: Stripe is called only now, with no
+/// transaction open, then the follow-up it may leave runs in a second transaction.
+async fn settle(
+    services: &Arc<Services>,
+    user: Arc<UserInfo>,
+    context: Map<String, Value>,
+    outcome: Outcome,
+) -> OdooResult<Reply> {
     let result = match outcome {
         Outcome::Value(v) => v,
         Outcome::AfterCommit(work) => match work.run().await? {
@@ -334,6 +404,44 @@ async fn run_model_call(
         },
     };
     Ok(Reply::value(result))
+}
+
+/// The live session a cookie names, looked up in a read-only transaction; an expired
+/// session is deleted, and a live one's use recorded (once a minute), in a short write
+/// transaction of their own.
+async fn check_session(
+    services: &Arc<Services>,
+    session_id: Option<&str>,
+) -> OdooResult<session::Session> {
+    let found = in_transaction!(read services, |tx| {
+        session::lookup(&system(services, &tx), &services.auth, session_id).await
+    })?;
+    settle_session(services, found).await
+}
+
+/// Writes what a session lookup calls for: an expired session is deleted, a live one's
+/// use recorded (once a minute).
+async fn settle_session(
+    services: &Arc<Services>,
+    found: session::Lookup,
+) -> OdooResult<session::Session> {
+    match found {
+        session::Lookup::Live { session, touch } => {
+            if touch {
+                in_transaction!(services, |tx| {
+                    session::touch(&system(services, &tx), &session.sid_hash).await
+                })?;
+            }
+            Ok(session)
+        }
+        session::Lookup::Expired { sid_hash } => {
+            in_transaction!(services, |tx| {
+                session::destroy_hash(&system(services, &tx), &sid_hash).await
+            })?;
+            Err(OdooError::SessionExpired)
+        }
+        session::Lookup::Missing => Err(OdooError::SessionExpired),
+    }
 }
 
 /// What `/web/dataset/call_button` answers (Odoo's `clean_action`): a result that is

@@ -96,3 +96,151 @@ both!(concurrent_calls_through_two_processes_lose_nothing, |app| {
         .unwrap();
     assert!((0..40).contains(&sequence));
 });
+
+both!(
+    changes_through_one_process_are_seen_by_another_on_its_next_call,
+    |app| {
+        // Process B keeps sessions, users and their groups in memory; process A changes
+        // them. B must see each change on its very next call (the cache signal).
+        let other = spawn_app_on(&app.services.settings.database_url, |s| s.demo = false).await;
+        let admin = app.as_user("admin").await;
+        let cashier = app.as_user("cashier").await;
+        let on_b = cashier.on(&other);
+        let may_create = |client: Client| async move {
+            client
+                .call_ok(
+                    "pos.payment.method",
+                    "check_access_rights",
+                    json!(["create"]),
+                    json!({"raise_exception": false}),
+                )
+                .await
+        };
+        // B warms its caches: the session, the user, their groups, the verified password.
+        assert_eq!(may_create(on_b.clone()).await, json!(false));
+        assert_eq!(may_create(on_b.clone()).await, json!(false));
+        let search = || {
+            other.execute_kw(
+                cashier.uid,
+                "cashier",
+                "pos.config",
+                "search",
+                json!([[]]),
+                json!({}),
+            )
+        };
+        assert!(search().await.is_ok());
+
+        // A group change through A.
+        let manager = app.xmlid("point_of_sale.group_pos_manager").await;
+        admin
+            .write(
+                "res.users",
+                &[cashier.uid],
+                json!({"groups_id": [[4, manager]]}),
+            )
+            .await;
+        assert_eq!(may_create(on_b.clone()).await, json!(true));
+
+        // A logout through A.
+        let second = app.as_user("cashier").await;
+        let second_on_b = second.on(&other);
+        assert_eq!(may_create(second_on_b.clone()).await, json!(true));
+        second.rpc("/web/session/destroy", json!({})).await;
+        assert_session_expired(&second_on_b.session_info().await);
+
+        // A password change through A.
+        admin
+            .write(
+                "res.users",
+                &[cashier.uid],
+                json!({"password": "n3w-secret"}),
+            )
+            .await;
+        assert_session_expired(&on_b.session_info().await);
+        let err = search().await.unwrap_err();
+        assert_error(&err, "odoo.exceptions.AccessDenied", "Access Denied");
+        let fresh = other
+            .execute_kw(
+                cashier.uid,
+                "n3w-secret",
+                "pos.config",
+                "search",
+                json!([[]]),
+                json!({}),
+            )
+            .await;
+        assert!(fresh.is_ok(), "{fresh:?}");
+    }
+);
+
+both!(reads_do_not_wait_for_a_writer, |app| {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let cashier = app.as_user("cashier").await;
+    let admin = app.as_user("admin").await;
+    let method = app.xmlid("ops_demo.payment_method_card").await;
+    // Another process holds the write lock (SQLite) or a lock that stops writers of the
+    // table but not readers (PostgreSQL).
+    let url = app.services.settings.database_url.clone();
+    let db = sea_orm::Database::connect(&url).await.unwrap();
+    let holder = db.begin().await.unwrap();
+    let lock = match app.backend {
+        Backend::Sqlite => "UPDATE ops_http_session SET uid = uid WHERE 0",
+        Backend::Postgres => "LOCK TABLE pos_payment_method IN EXCLUSIVE MODE",
+    };
+    holder.execute_unprepared(lock).await.unwrap();
+    let write = {
+        let admin = admin.clone();
+        tokio::spawn(async move {
+            admin
+                .call(
+                    "pos.payment.method",
+                    "write",
+                    json!([[method], {"sequence": 7}]),
+                    json!({}),
+                )
+                .await
+        })
+    };
+    // Reads go on, with a session and with a password, while the writer waits.
+    let read = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        let rows = cashier
+            .call_ok(
+                "pos.payment.method",
+                "search_read",
+                json!([[]]),
+                json!({"fields": ["name", "sequence"]}),
+            )
+            .await;
+        let by_password = app
+            .execute_kw(
+                admin.uid,
+                "admin",
+                "pos.payment.method",
+                "read",
+                json!([[method]]),
+                json!({"fields": ["sequence"]}),
+            )
+            .await;
+        (rows, by_password)
+    })
+    .await
+    .expect("reads waited for the writer");
+    assert!(
+        read.0.as_array().is_some_and(|r| !r.is_empty()),
+        "{}",
+        read.0
+    );
+    assert!(read.1.is_ok(), "{:?}", read.1);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!write.is_finished(), "the write did not wait for the lock");
+    holder.rollback().await.unwrap();
+    let written = write.await.unwrap();
+    assert_eq!(written, Ok(json!(true)));
+    assert_eq!(
+        admin
+            .read_field("pos.payment.method", method, "sequence")
+            .await,
+        json!(7)
+    );
+});
