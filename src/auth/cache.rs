@@ -11,27 +11,20 @@
 //! ever kept.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::ConnectionTrait;
 
 use super::session::Session;
+pub use super::users::CachedUser;
 use crate::errors::{OdooError, OdooResult};
-use crate::orm::{row_id, Env, UserInfo};
+use crate::orm::{row_id, Env};
 
 /// Most sessions kept; beyond, the cache starts afresh (a flood of cookies cannot grow
 /// memory).
 const MAX_SESSIONS: usize = 50_000;
 const MAX_USERS: usize = 10_000;
-
-/// A user as the cache keeps them: `info` is `None` for an unknown or archived user.
-#[derive(Clone)]
-pub struct CachedUser {
-    pub info: Option<Arc<UserInfo>>,
-    /// The stored password hash ("" when none).
-    pub stored_hash: String,
-}
 
 #[derive(Default)]
 struct Inner {

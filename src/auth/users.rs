@@ -6,12 +6,19 @@ use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::ConnectionTrait;
 use serde_json::{json, Value};
 
-use super::cache::CachedUser;
 use super::crypto;
 use super::Auth;
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::domain::{Domain, Op};
 use crate::orm::{row_id, Env, UserInfo};
+
+/// A user as the cache keeps them: `info` is `None` for an unknown or archived user.
+#[derive(Clone)]
+pub struct CachedUser {
+    pub info: Option<std::sync::Arc<crate::orm::UserInfo>>,
+    /// The stored password hash ("" when none).
+    pub stored_hash: String,
+}
 
 /// Group ids → external ids, with `implied_ids` followed transitively.
 pub async fn group_xmlids(env: &Env<'_>, uid: i64) -> OdooResult<HashSet<String>> {
