@@ -6,6 +6,8 @@
 use serde_json::{json, Map, Value};
 
 use super::{read, search_read, Loaded, Loader};
+// The fields the POS loads of an order line are the ones `sync_from_ui` answers.
+use crate::addons::pos_order::LINE_FIELDS as ORDER_LINE_FIELDS;
 use crate::errors::OdooResult;
 use crate::orm::domain::{Domain, Op};
 use crate::orm::Env;
@@ -41,33 +43,6 @@ const PARTNER_COMMERCIAL_FIELDS: &[&str] = &[
     "property_payment_term_id",
     "property_supplier_payment_term_id",
     "credit_limit",
-];
-
-const ORDER_LINE_FIELDS: &[&str] = &[
-    "qty",
-    "attribute_value_ids",
-    "custom_attribute_value_ids",
-    "price_unit",
-    "skip_change",
-    "uuid",
-    "price_subtotal",
-    "price_subtotal_incl",
-    "order_id",
-    "note",
-    "price_type",
-    "product_id",
-    "discount",
-    "tax_ids",
-    "pack_lot_ids",
-    "customer_note",
-    "refunded_qty",
-    "price_extra",
-    "full_product_name",
-    "refunded_orderline_id",
-    "combo_parent_id",
-    "combo_line_ids",
-    "combo_item_id",
-    "refund_orderline_ids",
 ];
 
 const PAYMENT_METHOD_FIELDS: &[&str] = &[
