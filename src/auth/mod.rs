@@ -40,6 +40,9 @@ pub struct Auth {
     /// (on no database connection), so that a flood of guesses from many addresses
     /// cannot take every core from the calls of logged-in users.
     pub hashing: tokio::sync::Semaphore,
+    /// Password checks that ran pbkdf2 (a wrong password, an unknown login's dummy hash
+    /// and a right one alike): what tells, without a clock, that they all cost the same.
+    pub hashes_checked: std::sync::atomic::AtomicU64,
 }
 
 impl Auth {
@@ -61,6 +64,7 @@ impl Auth {
             hashing: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
+            hashes_checked: Default::default(),
         }
     }
 }

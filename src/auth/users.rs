@@ -240,6 +240,8 @@ impl Credentials {
         }
         let (me, pw, dummy) = (self.clone(), password.to_string(), auth.dummy_hash());
         let permit = auth.hashing.acquire().await.map_err(OdooError::internal)?;
+        auth.hashes_checked
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let verified = tokio::task::spawn_blocking(move || me.verify(&pw, &dummy()))
             .await
             .map_err(OdooError::internal)?;
