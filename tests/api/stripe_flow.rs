@@ -685,7 +685,8 @@ both!(a_slow_stripe_holds_no_database_lock, |app| {
     let cashier = app.as_user("cashier").await;
     let admin = app.as_user("admin").await;
     let method = app.xmlid("ops_demo.payment_method_stripe").await;
-    app.sim().latency(3000, 1).await;
+    // Long enough that a loaded machine still writes well within it.
+    app.sim().latency(10_000, 1).await;
     let slow = {
         let cashier = cashier.clone();
         tokio::spawn(async move {
@@ -699,19 +700,11 @@ both!(a_slow_stripe_holds_no_database_lock, |app| {
                 .await
         })
     };
-    // Wait until Stripe holds the request, then write through another session.
-    for _ in 0..100 {
-        if app
-            .sim()
-            .requests()
-            .await
-            .iter()
-            .any(|(_, p)| p == "/v1/payment_intents")
-        {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    // Give the call time to reach Stripe (the simulator logs a request only once it
+    // has answered, so there is nothing to poll), then write through another session:
+    // a call that held the database during its Stripe request would make the write
+    // wait the whole 10 s, and the intent would be done by the time the write is.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     let created = admin
         .call(
             "res.partner",
