@@ -264,16 +264,7 @@ pub async fn load_credentials(
         return Ok(Credentials::default());
     };
     let stored = stored_hash(system, uid).await?;
-    let api_keys = if kind == CredentialKind::Rpc && crypto::looks_like_api_key(password) {
-        api_key_hashes(system, uid, password).await?
-    } else {
-        vec![]
-    };
-    Ok(Credentials {
-        uid: Some(uid),
-        stored,
-        api_keys,
-    })
+    credentials_with_hash(system, Some(uid), stored, password, kind).await
 }
 
 /// [`load_credentials`] when the stored hash is known already (from the cache).

@@ -29,27 +29,10 @@ const KNOWN_RELATION_GAPS: &[(&str, &str, &str)] = &[
 ];
 
 /// Opens the demo POS as the cashier: the session id.
+/// The demo POS's register opened by the cashier (as `pos_orders` opens it).
 async fn open_session(app: &TestApp, cashier: &Client) -> i64 {
     let shop = app.xmlid("ops_demo.pos_config_shop").await;
-    let answer = cashier
-        .rpc(
-            "/web/dataset/call_button",
-            json!({"model": "pos.config", "method": "open_ui", "args": [[shop]], "kwargs": {}}),
-        )
-        .await;
-    assert!(answer.get("error").is_none(), "{answer}");
-    let session = cashier
-        .search("pos.session", json!([["config_id", "=", shop]]))
-        .await[0];
-    cashier
-        .call_ok(
-            "pos.session",
-            "set_opening_control",
-            json!([[session], 0, ""]),
-            json!({}),
-        )
-        .await;
-    session
+    crate::pos_orders::open_session(cashier, shop).await
 }
 
 fn keys(v: &Value) -> Vec<String> {
