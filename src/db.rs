@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
-    SqlxSqliteConnector,
+    SqlxSqliteConnector, TransactionTrait,
 };
 
 use std::sync::LazyLock;
@@ -13,6 +13,8 @@ use std::sync::LazyLock;
 use models::Constraint;
 
 use crate::errors::OdooError;
+
+mod sqlite_reads;
 
 /// Opens the database for writing. SQLite files get WAL mode, a busy timeout, foreign
 /// keys and case-sensitive LIKE (Odoo's `like` is case-sensitive); their directory is
@@ -58,36 +60,46 @@ pub fn postgres_pool_size() -> u32 {
     (cores * 4).clamp(8, 64)
 }
 
-/// Read connections to SQLite: two per core (a read waits on the disk or the page
-/// cache, seldom long).
-pub fn sqlite_readers() -> u32 {
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
-    (cores * 2).clamp(2, 32)
+/// Where read-only calls run: on a SQLite file, read-only connections beside the
+/// writer ([`sqlite_reads`]); elsewhere the writer's pool (PostgreSQL read-only calls run
+/// in `READ ONLY` transactions).
+#[derive(Clone)]
+pub enum Readers {
+    Shared(DatabaseConnection),
+    Sqlite(std::sync::Arc<sqlite_reads::SqliteReads>),
+}
+
+impl Readers {
+    /// A transaction for a call that only reads.
+    pub async fn begin(&self) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+        match self {
+            Readers::Sqlite(pool) => pool.begin().await,
+            Readers::Shared(db) if db.get_database_backend() == DbBackend::Postgres => {
+                db.begin_with_config(None, Some(sea_orm::AccessMode::ReadOnly))
+                    .await
+            }
+            Readers::Shared(db) => db.begin().await,
+        }
+    }
 }
 
 /// The connections read-only calls run on. SQLite (a file, in WAL mode since
 /// [`connect`]): a pool of connections opened read-only, so a read runs beside the
 /// writer and never takes the write lock, and a call wrongly flagged read-only fails
-/// instead of writing. PostgreSQL and in-memory SQLite: the writer's pool (PostgreSQL
-/// read-only calls run in `READ ONLY` transactions). Connects lazily.
-pub fn readers(url: &str, writer: &DatabaseConnection) -> anyhow::Result<DatabaseConnection> {
+/// instead of writing. PostgreSQL and in-memory SQLite: the writer's pool. Connects
+/// lazily.
+pub fn readers(url: &str, writer: &DatabaseConnection) -> anyhow::Result<Readers> {
     let Some(rest) = url.strip_prefix("sqlite:") else {
-        return Ok(writer.clone());
+        return Ok(Readers::Shared(writer.clone()));
     };
     let file = rest.trim_start_matches("//");
     let file = file.split('?').next().unwrap_or(file);
     if file.is_empty() || file.contains(":memory:") || url.contains("mode=memory") {
-        return Ok(writer.clone());
+        return Ok(Readers::Shared(writer.clone()));
     }
-    let options = sea_orm::sqlx::sqlite::SqliteConnectOptions::from_str(url)?
-        .read_only(true)
-        .busy_timeout(std::time::Duration::from_secs(10))
-        .foreign_keys(true)
-        .pragma("case_sensitive_like", "ON");
-    let pool = sea_orm::sqlx::sqlite::SqlitePoolOptions::new()
-        .max_connections(sqlite_readers())
-        .connect_lazy_with(options);
-    Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
+    Ok(Readers::Sqlite(std::sync::Arc::new(
+        sqlite_reads::SqliteReads::new(std::path::PathBuf::from(file)),
+    )))
 }
 
 pub fn is_sqlite(db: &DatabaseConnection) -> bool {

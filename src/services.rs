@@ -23,7 +23,7 @@ pub struct Services {
     pub db: DatabaseConnection,
     /// Where read-only calls run: the writer's connections unless
     /// [`Services::with_reader`] gives others (on SQLite, read connections beside the writer).
-    pub reader: DatabaseConnection,
+    pub reader: crate::db::Readers,
     pub registry: &'static Registry,
     pub stripe: StripeClient,
     pub simulator: Option<Simulator>,
@@ -74,7 +74,7 @@ impl Services {
             bus: bus::Bus::new(),
             pos_assets,
             settings,
-            reader: db.clone(),
+            reader: crate::db::Readers::Shared(db.clone()),
             db,
             registry,
             stripe,
@@ -84,7 +84,7 @@ impl Services {
     }
 
     /// Read-only calls run on `reader` (see `db::readers`).
-    pub fn with_reader(mut self, reader: DatabaseConnection) -> Services {
+    pub fn with_reader(mut self, reader: crate::db::Readers) -> Services {
         self.reader = reader;
         self
     }

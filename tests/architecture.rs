@@ -22,7 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("auth", &["orm", "errors"]),
     (
         "services",
-        &["orm", "auth", "settings", "stripe", "stripe_sim"],
+        &["orm", "auth", "db", "settings", "stripe", "stripe_sim"],
     ),
     (
         "addons",

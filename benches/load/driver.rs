@@ -23,6 +23,9 @@ pub enum Scenario {
     PaymentIntent,
     /// Intent, tap on the simulated reader (two simulator calls), capture: four requests.
     CardPayment,
+    /// The same four requests straight to the simulator (intent and capture with the
+    /// parameters our server sends): what the payment path costs without our server.
+    CardPaymentDirect,
     /// `res.partner search_read` on an indexed column, one row out of all.
     SelectiveSearch,
     /// `res.partner search_read` of the first 80 in the default order.
@@ -37,6 +40,7 @@ impl Scenario {
             Scenario::CreateWrite => "create+write",
             Scenario::PaymentIntent => "stripe_payment_intent",
             Scenario::CardPayment => "card payment",
+            Scenario::CardPaymentDirect => "card payment, simulator directly",
             Scenario::SelectiveSearch => "selective search",
             Scenario::Limit80 => "limit=80 search",
         }
@@ -212,6 +216,41 @@ impl Conn {
                         "stripe_capture_payment",
                         json!([id]),
                         json!({"amount": 12.5, "context": {"stripe_currency_rounding": 0.01}}),
+                    )
+                    .await?;
+                if !t.baseline && done["status"] != json!("succeeded") {
+                    return Err(Failed(format!("capture: {done}")));
+                }
+                Ok(done)
+            }
+            Scenario::CardPaymentDirect => {
+                let pi = self
+                    .sim(
+                        "/payment_intents",
+                        &[
+                            ("currency", "usd"),
+                            ("amount", "1250"),
+                            ("payment_method_types[]", "card_present"),
+                            ("capture_method", "manual"),
+                        ],
+                    )
+                    .await?;
+                let id = pi["id"].as_str().unwrap_or("pi_baseline").to_string();
+                let reader = t.readers.get(self.worker).cloned().unwrap_or_default();
+                self.sim(
+                    &format!("/terminal/readers/{reader}/process_payment_intent"),
+                    &[("payment_intent", &id)],
+                )
+                .await?;
+                self.sim(
+                    &format!("/test_helpers/terminal/readers/{reader}/present_payment_method"),
+                    &[("type", "card_present")],
+                )
+                .await?;
+                let done = self
+                    .sim(
+                        &format!("/payment_intents/{id}/capture"),
+                        &[("amount_to_capture", "1250")],
                     )
                     .await?;
                 if !t.baseline && done["status"] != json!("succeeded") {

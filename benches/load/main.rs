@@ -69,12 +69,13 @@ impl Plan {
     }
 }
 
-const SCENARIOS: [Scenario; 5] = [
+const SCENARIOS: [Scenario; 6] = [
     Scenario::SearchRead,
     Scenario::Read,
     Scenario::CreateWrite,
     Scenario::PaymentIntent,
     Scenario::CardPayment,
+    Scenario::CardPaymentDirect,
 ];
 
 #[derive(Serialize)]
@@ -104,6 +105,17 @@ struct Footprint {
     rss_peak_mib: f64,
 }
 
+/// What our server adds to a card payment: the same four requests through it and
+/// straight to the simulator, p50 against p50.
+#[derive(Serialize)]
+struct PaymentPath {
+    backend: String,
+    connections: usize,
+    through_server_p50_ms: f64,
+    simulator_directly_p50_ms: f64,
+    added_ms: f64,
+}
+
 #[derive(Default, Serialize)]
 struct Results {
     date: String,
@@ -111,6 +123,7 @@ struct Results {
     smoke: bool,
     load: Vec<Row>,
     scale: Vec<ScaleRow>,
+    payment_path: Vec<PaymentPath>,
     footprint: Vec<Footprint>,
 }
 
@@ -338,6 +351,30 @@ async fn main() {
                 });
             }
         }
+        for &n in &plan.ends {
+            let p50 = |scenario: Scenario| {
+                results
+                    .load
+                    .iter()
+                    .find(|r| {
+                        r.target == backend.label
+                            && r.scenario == scenario
+                            && r.point.connections == n
+                    })
+                    .map(|r| r.point.p50_ms)
+            };
+            if let (Some(ours), Some(direct)) =
+                (p50(Scenario::CardPayment), p50(Scenario::CardPaymentDirect))
+            {
+                results.payment_path.push(PaymentPath {
+                    backend: backend.label.into(),
+                    connections: n,
+                    through_server_p50_ms: ours,
+                    simulator_directly_p50_ms: direct,
+                    added_ms: ours - direct,
+                });
+            }
+        }
         let (rss_after, rss_peak) = server.rss_mib();
         results.footprint.push(Footprint {
             backend: backend.label.into(),
@@ -448,6 +485,19 @@ fn print_tables(results: &Results) {
             s.scenario.label(),
             s.p50_ms,
             s.p99_ms
+        );
+    }
+    println!("\n## Payment path (a card payment's four requests, p50)\n");
+    println!("| backend | conns | through our server ms | simulator directly ms | added ms |");
+    println!("|---|---|---|---|---|");
+    for p in &results.payment_path {
+        println!(
+            "| {} | {} | {:.2} | {:.2} | {:.2} |",
+            p.backend,
+            p.connections,
+            p.through_server_p50_ms,
+            p.simulator_directly_p50_ms,
+            p.added_ms
         );
     }
     println!("\n## Footprint\n");

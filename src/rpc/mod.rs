@@ -134,10 +134,6 @@ async fn begin(services: &Services) -> OdooResult<sea_orm::DatabaseTransaction> 
 /// a deferred transaction on a read-only connection (WAL: it sees the last commit and
 /// never waits for the writer), on PostgreSQL a `READ ONLY` transaction.
 async fn begin_read(services: &Services) -> OdooResult<sea_orm::DatabaseTransaction> {
-    if services.reader.get_database_backend() == sea_orm::DbBackend::Postgres {
-        let read_only = Some(sea_orm::AccessMode::ReadOnly);
-        return Ok(services.reader.begin_with_config(None, read_only).await?);
-    }
     Ok(services.reader.begin().await?)
 }
 
