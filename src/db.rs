@@ -66,6 +66,10 @@ pub fn postgres_pool_size() -> u32 {
 #[derive(Clone)]
 pub enum Readers {
     Shared(DatabaseConnection),
+    /// A pool of its own whose sessions are `default_transaction_read_only`: a plain
+    /// `BEGIN` opens a read-only transaction, one round trip fewer than `BEGIN` then
+    /// `SET TRANSACTION READ ONLY`.
+    Postgres(DatabaseConnection),
     Sqlite(std::sync::Arc<sqlite_reads::SqliteReads>),
 }
 
@@ -74,6 +78,7 @@ impl Readers {
     pub async fn begin(&self) -> Result<sea_orm::DatabaseTransaction, DbErr> {
         match self {
             Readers::Sqlite(pool) => pool.begin().await,
+            Readers::Postgres(db) => db.begin().await,
             Readers::Shared(db) if db.get_database_backend() == DbBackend::Postgres => {
                 db.begin_with_config(None, Some(sea_orm::AccessMode::ReadOnly))
                     .await
@@ -86,11 +91,23 @@ impl Readers {
 /// The connections read-only calls run on. SQLite (a file, in WAL mode since
 /// [`connect`]): a pool of connections opened read-only, so a read runs beside the
 /// writer and never takes the write lock, and a call wrongly flagged read-only fails
-/// instead of writing. PostgreSQL and in-memory SQLite: the writer's pool. Connects
-/// lazily.
+/// instead of writing. PostgreSQL: a second pool of read-only sessions. In-memory
+/// SQLite: the writer's pool. Connects lazily.
 pub fn readers(url: &str, writer: &DatabaseConnection) -> anyhow::Result<Readers> {
     let Some(rest) = url.strip_prefix("sqlite:") else {
-        return Ok(Readers::Shared(writer.clone()));
+        if writer.get_database_backend() != DbBackend::Postgres {
+            return Ok(Readers::Shared(writer.clone()));
+        }
+        use sea_orm::sqlx::ConnectOptions as _;
+        let options = sea_orm::sqlx::postgres::PgConnectOptions::from_str(url)?
+            .options([("default_transaction_read_only", "on")])
+            .disable_statement_logging();
+        let pool = sea_orm::sqlx::postgres::PgPoolOptions::new()
+            .max_connections(postgres_pool_size())
+            .connect_lazy_with(options);
+        return Ok(Readers::Postgres(
+            sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
+        ));
     };
     let file = rest.trim_start_matches("//");
     let file = file.split('?').next().unwrap_or(file);

@@ -51,6 +51,8 @@ impl Scenario {
 #[derive(Clone)]
 pub struct Target {
     pub base: String,
+    /// The Stripe simulator (its API under `/v1`).
+    pub sim_base: String,
     /// The bare baseline: simulator calls become JSON-RPC calls, no cookies matter.
     pub baseline: bool,
     pub cashier: String,
@@ -125,7 +127,7 @@ impl Conn {
         }
         let resp = self
             .http
-            .post(format!("{}/stripe-sim/v1{}", self.target.base, path))
+            .post(format!("{}/v1{}", self.target.sim_base, path))
             .form(form)
             .bearer_auth(SIM_KEY)
             .send()

@@ -103,6 +103,8 @@ struct Footprint {
     rss_idle_mib: f64,
     rss_after_load_mib: f64,
     rss_peak_mib: f64,
+    /// The Stripe simulator's process (not part of the server's footprint).
+    simulator_rss_after_load_mib: f64,
 }
 
 /// What our server adds to a card payment: the same four requests through it and
@@ -241,6 +243,7 @@ async fn main() {
     let bare = baseline::Baseline::start().await;
     let baseline_target = Arc::new(Target {
         base: format!("http://{}", bare.addr),
+        sim_base: String::new(),
         baseline: true,
         cashier: String::new(),
         admin: String::new(),
@@ -276,6 +279,7 @@ async fn main() {
         let readers = server.readers(plan.max_connections()).await;
         let mut target = Target {
             base: server.base.clone(),
+            sim_base: server.sim_base.clone(),
             baseline: false,
             cashier,
             admin,
@@ -382,6 +386,7 @@ async fn main() {
             rss_idle_mib: rss_idle,
             rss_after_load_mib: rss_after,
             rss_peak_mib: rss_peak,
+            simulator_rss_after_load_mib: server.simulator_rss_mib(),
         });
 
         // Scale: partners added straight into the database, searched through the server.
@@ -502,13 +507,18 @@ fn print_tables(results: &Results) {
     }
     println!("\n## Footprint\n");
     println!(
-        "| backend | start to first answer ms | RSS idle MiB | RSS after load MiB | RSS peak MiB |"
+        "| backend | start to first answer ms | RSS idle MiB | RSS after load MiB | RSS peak MiB | simulator RSS after load MiB |"
     );
-    println!("|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|");
     for f in &results.footprint {
         println!(
-            "| {} | {:.0} | {:.1} | {:.1} | {:.1} |",
-            f.backend, f.startup_ms, f.rss_idle_mib, f.rss_after_load_mib, f.rss_peak_mib
+            "| {} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} |",
+            f.backend,
+            f.startup_ms,
+            f.rss_idle_mib,
+            f.rss_after_load_mib,
+            f.rss_peak_mib,
+            f.simulator_rss_after_load_mib
         );
     }
 }

@@ -12,7 +12,13 @@ use crate::driver::SIM_KEY;
 
 pub struct Server {
     child: Child,
+    /// The Stripe simulator, a process of its own as Stripe is elsewhere in production:
+    /// the server's footprint is then the server's, not the test objects' the
+    /// simulator keeps (up to `stripe_sim_max_objects` of each kind).
+    simulator: Child,
     pub base: String,
+    /// The simulator's URL (its API under `/v1`).
+    pub sim_base: String,
     pub database_url: String,
     /// From spawning the process to its first answer.
     pub startup: Duration,
@@ -27,10 +33,21 @@ fn free_port() -> u16 {
 
 impl Server {
     pub async fn start(database_url: &str) -> Server {
+        let sim_port = free_port();
+        let simulator = Command::new(env!("CARGO_BIN_EXE_odoo-pos-stripe"))
+            .args(["stripe-sim", "--listen", &format!("127.0.0.1:{sim_port}")])
+            .env("OPS_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("starting the simulator");
+        let sim_base = format!("http://127.0.0.1:{sim_port}");
         let port = free_port();
         let started = Instant::now();
         let child = Command::new(env!("CARGO_BIN_EXE_odoo-pos-stripe"))
             .env("OPS_LISTEN", format!("127.0.0.1:{port}"))
+            .env("OPS_STRIPE_BASE_URL", &sim_base)
+            .env("OPS_STRIPE_SIMULATOR", "false")
             .env("OPS_DATABASE_URL", database_url)
             .env("OPS_DEMO", "true")
             .env("OPS_LOG", "error")
@@ -57,6 +74,8 @@ impl Server {
         }
         Server {
             child,
+            simulator,
+            sim_base,
             base,
             database_url: database_url.to_string(),
             startup: started.elapsed(),
@@ -65,17 +84,12 @@ impl Server {
 
     /// Resident memory now and at its peak, in MiB (Linux's /proc).
     pub fn rss_mib(&self) -> (f64, f64) {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
-        let field = |name: &str| {
-            status
-                .lines()
-                .find(|l| l.starts_with(name))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-                .map_or(0.0, |kb| kb / 1024.0)
-        };
-        (field("VmRSS:"), field("VmHWM:"))
+        rss_mib(self.child.id())
+    }
+
+    /// The simulator's resident memory now, in MiB.
+    pub fn simulator_rss_mib(&self) -> f64 {
+        rss_mib(self.simulator.id()).0
     }
 
     pub async fn login(&self, login: &str) -> String {
@@ -99,7 +113,7 @@ impl Server {
 
     async fn sim(&self, method: reqwest::Method, path: &str, form: &[(&str, &str)]) -> Value {
         reqwest::Client::new()
-            .request(method, format!("{}/stripe-sim/v1{}", self.base, path))
+            .request(method, format!("{}/v1{}", self.sim_base, path))
             .form(form)
             .bearer_auth(SIM_KEY)
             .send()
@@ -142,15 +156,31 @@ impl Server {
 
     /// Stops the process (SIGKILL: the bench measures, it does not test shutdown).
     pub fn stop(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        for child in [&mut self.child, &mut self.simulator] {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
+        let _ = self.simulator.kill();
     }
+}
+
+fn rss_mib(pid: u32) -> (f64, f64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<f64>().ok())
+            .map_or(0.0, |kb| kb / 1024.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
 }
 
 /// Adds partners `from..to` (vat `BE{n:010}`) straight into the database, as a data
