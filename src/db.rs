@@ -14,6 +14,7 @@ use models::Constraint;
 
 use crate::errors::OdooError;
 
+mod pg_reads;
 mod sqlite_reads;
 
 /// Opens the database for writing. SQLite files get WAL mode, a busy timeout, foreign
@@ -66,10 +67,9 @@ pub fn postgres_pool_size() -> u32 {
 #[derive(Clone)]
 pub enum Readers {
     Shared(DatabaseConnection),
-    /// A pool of its own whose sessions are `default_transaction_read_only`: a plain
-    /// `BEGIN` opens a read-only transaction, one round trip fewer than `BEGIN` then
-    /// `SET TRANSACTION READ ONLY`.
-    Postgres(DatabaseConnection),
+    /// A pool of its own whose sessions are `default_transaction_read_only`; a call's
+    /// statements run without `BEGIN`/`COMMIT` ([`pg_reads`]).
+    Postgres(sea_orm::sqlx::PgPool),
     Sqlite(std::sync::Arc<sqlite_reads::SqliteReads>),
 }
 
@@ -78,7 +78,7 @@ impl Readers {
     pub async fn begin(&self) -> Result<sea_orm::DatabaseTransaction, DbErr> {
         match self {
             Readers::Sqlite(pool) => pool.begin().await,
-            Readers::Postgres(db) => db.begin().await,
+            Readers::Postgres(pool) => pg_reads::begin(pool).await,
             Readers::Shared(db) if db.get_database_backend() == DbBackend::Postgres => {
                 db.begin_with_config(None, Some(sea_orm::AccessMode::ReadOnly))
                     .await
@@ -105,9 +105,7 @@ pub fn readers(url: &str, writer: &DatabaseConnection) -> anyhow::Result<Readers
         let pool = sea_orm::sqlx::postgres::PgPoolOptions::new()
             .max_connections(postgres_pool_size())
             .connect_lazy_with(options);
-        return Ok(Readers::Postgres(
-            sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(pool),
-        ));
+        return Ok(Readers::Postgres(pool));
     };
     let file = rest.trim_start_matches("//");
     let file = file.split('?').next().unwrap_or(file);
