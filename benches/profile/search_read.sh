@@ -5,7 +5,8 @@
 # Needs (none of them is needed to build or test the project): perf (Debian's
 # linux-perf), wrk (Debian's wrk) and inferno (`cargo install inferno`). PostgreSQL:
 # OPS_BENCH_POSTGRES_URL names a server where a database may be created.
-# Writes target/profile/<backend>.svg (the flame graph) and <backend>.txt (top symbols).
+# Writes target/profile/<backend>.svg (the flame graph; frames under 0.3% left out),
+# <backend>.folded (the stacks) and <backend>.txt (top symbols).
 set -euo pipefail
 backend="${1:-sqlite}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -45,12 +46,14 @@ wrk.headers["Cookie"] = "session_id=$sid"
 wrk.body = '{"jsonrpc":"2.0","method":"call","params":{"model":"pos.payment.method","method":"search_read","args":[[["use_payment_terminal","!=",false]]],"kwargs":{"fields":["name","journal_id","use_payment_terminal","stripe_serial_number","active"]}},"id":1}'
 LUA
 wrk -t2 -c64 -d14s -s "$work/call.lua" "http://127.0.0.1:$port/web/dataset/call_kw" >"$work/wrk.txt" &
+load=$!
 sleep 2
 perf record -e cpu-clock -F 999 -g -p "$pid" -o "$work/perf.data" -- sleep 10 2>/dev/null
-wait
-perf script -i "$work/perf.data" 2>/dev/null | inferno-collapse-perf | inferno-flamegraph \
-    --title "odoo-pos-stripe, search_read at 64 connections ($backend)" >"$out/$backend.svg"
-perf report -i "$work/perf.data" --no-children --sort sym -g none 2>/dev/null \
-    | grep -v '^#' | grep -v '^$' | head -40 >"$out/$backend.txt"
+wait "$load"
+perf script -i "$work/perf.data" 2>/dev/null | inferno-collapse-perf >"$out/$backend.folded"
+inferno-flamegraph --minwidth 0.3 --title "odoo-pos-stripe, search_read at 64 connections ($backend)" \
+    <"$out/$backend.folded" >"$out/$backend.svg"
+perf report -i "$work/perf.data" --no-children --sort sym -g none >"$work/report.txt" 2>/dev/null
+grep -v '^#' "$work/report.txt" | grep -v '^$' | head -40 >"$out/$backend.txt" || true
 grep -E 'Requests/sec|Latency' "$work/wrk.txt"
-echo "written: $out/$backend.svg, $out/$backend.txt"
+echo "written: $out/$backend.svg, $out/$backend.folded, $out/$backend.txt"
