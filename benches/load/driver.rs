@@ -140,6 +140,24 @@ impl Conn {
         }
     }
 
+    /// The card tapped on this connection's simulated reader: the intent handed to the
+    /// reader, then a card presented (two simulator calls).
+    async fn tap(&self, intent: &str) -> Result<(), Failed> {
+        let t = &*self.target;
+        let reader = t.readers.get(self.worker).cloned().unwrap_or_default();
+        self.sim(
+            &format!("/terminal/readers/{reader}/process_payment_intent"),
+            &[("payment_intent", intent)],
+        )
+        .await?;
+        self.sim(
+            &format!("/test_helpers/terminal/readers/{reader}/present_payment_method"),
+            &[("type", "card_present")],
+        )
+        .await?;
+        Ok(())
+    }
+
     /// One iteration; returns the results of the calls it made (the bench answers the
     /// baseline's calls with the first of them).
     pub async fn run(&self, scenario: Scenario, i: u64) -> Result<Value, Failed> {
@@ -200,17 +218,7 @@ impl Conn {
                     )
                     .await?;
                 let id = pi["id"].as_str().unwrap_or("pi_baseline").to_string();
-                let reader = t.readers.get(self.worker).cloned().unwrap_or_default();
-                self.sim(
-                    &format!("/terminal/readers/{reader}/process_payment_intent"),
-                    &[("payment_intent", &id)],
-                )
-                .await?;
-                self.sim(
-                    &format!("/test_helpers/terminal/readers/{reader}/present_payment_method"),
-                    &[("type", "card_present")],
-                )
-                .await?;
+                self.tap(&id).await?;
                 let done = self
                     .call_kw(
                         &t.cashier,
@@ -238,17 +246,7 @@ impl Conn {
                     )
                     .await?;
                 let id = pi["id"].as_str().unwrap_or("pi_baseline").to_string();
-                let reader = t.readers.get(self.worker).cloned().unwrap_or_default();
-                self.sim(
-                    &format!("/terminal/readers/{reader}/process_payment_intent"),
-                    &[("payment_intent", &id)],
-                )
-                .await?;
-                self.sim(
-                    &format!("/test_helpers/terminal/readers/{reader}/present_payment_method"),
-                    &[("type", "card_present")],
-                )
-                .await?;
+                self.tap(&id).await?;
                 let done = self
                     .sim(
                         &format!("/payment_intents/{id}/capture"),
