@@ -62,8 +62,8 @@ pub fn postgres_pool_size() -> u32 {
 }
 
 /// Where read-only calls run: on a SQLite file, read-only connections beside the
-/// writer ([`sqlite_reads`]); elsewhere the writer's pool (PostgreSQL read-only calls run
-/// in `READ ONLY` transactions).
+/// writer ([`sqlite_reads`]); on PostgreSQL, a pool of read-only sessions ([`pg_reads`]);
+/// otherwise the writer's pool (`Shared`, in a `READ ONLY` transaction on PostgreSQL).
 #[derive(Clone)]
 pub enum Readers {
     Shared(DatabaseConnection),

@@ -10,6 +10,11 @@
 //! sea-orm sees an ordinary [`DatabaseTransaction`] (its proxy connection), so the ORM
 //! does not know the difference.
 //!
+//! A statement holds the worker thread it runs on while SQLite executes it: the POS's
+//! reads take microseconds; a long scan holds one of the runtime's workers (the others
+//! go on), and a read that finds the file busy (WAL recovery after a crash) waits up to
+//! the busy timeout there.
+//!
 //! Rows are typed as sqlx types them for our decoders: a column declared boolean reads
 //! as a bool, an integer as an i64, a real as an f64, everything else as text; an empty
 //! value is the empty value of its declared type.

@@ -132,7 +132,8 @@ async fn begin(services: &Services) -> OdooResult<sea_orm::DatabaseTransaction> 
 
 /// Opens a transaction for a call that only reads, on the read connections: on SQLite
 /// a deferred transaction on a read-only connection (WAL: it sees the last commit and
-/// never waits for the writer), on PostgreSQL a `READ ONLY` transaction.
+/// never waits for the writer), on PostgreSQL the statements on a read-only session
+/// (`db::Readers`).
 async fn begin_read(services: &Services) -> OdooResult<sea_orm::DatabaseTransaction> {
     Ok(services.reader.begin().await?)
 }
