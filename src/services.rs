@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod bus;
+pub mod memo;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,6 +33,8 @@ pub struct Services {
     pub bus: bus::Bus,
     /// The pulled Odoo POS assets (`pos_assets`), when configured.
     pub pos_assets: Option<Arc<assets::PosAssets>>,
+    /// Values business code keeps between calls until the cache signal moves.
+    pub memo: memo::Memo,
 }
 
 impl Services {
@@ -72,6 +75,7 @@ impl Services {
         };
         Ok(Services {
             bus: bus::Bus::new(),
+            memo: memo::Memo::default(),
             pos_assets,
             settings,
             reader: crate::db::Readers::Shared(db.clone()),

@@ -721,3 +721,52 @@ both!(a_slow_stripe_holds_no_database_lock, |app| {
     let pi = slow.await.unwrap().expect("the slow intent still succeeds");
     assert_eq!(pi["amount"], json!(999));
 });
+
+// What a payment reads before it calls Stripe is kept between calls (`services::memo`);
+// a change to the method's journal currency or to the provider's key reaches the very
+// next payment.
+both!(a_changed_currency_or_key_reaches_the_next_payment, |app| {
+    let admin = app.as_user("admin").await;
+    let cashier = app.as_user("cashier").await;
+    let method = app.xmlid("ops_demo.payment_method_stripe").await;
+    let provider = app.xmlid("payment.payment_provider_stripe").await;
+    let intent = || {
+        cashier.call_ok(
+            "pos.payment.method",
+            "stripe_payment_intent",
+            json!([[method], 12.5]),
+            json!({}),
+        )
+    };
+    let first = intent().await;
+    assert_eq!(first["currency"], json!("usd"), "{first}");
+    assert_eq!(
+        intent().await["currency"],
+        json!("usd"),
+        "kept, still right"
+    );
+
+    let journal = admin
+        .read_field("pos.payment.method", method, "journal_id")
+        .await[0]
+        .as_i64()
+        .expect("the Stripe method's journal");
+    let eur = app.xmlid("base.EUR").await;
+    admin
+        .write("account.journal", &[journal], json!({"currency_id": eur}))
+        .await;
+    let second = intent().await;
+    assert_eq!(second["currency"], json!("eur"), "{second}");
+
+    let bad = "sk_live_51Habcdefghijklmnopqrstuvwxyz";
+    admin
+        .write(
+            "payment.provider",
+            &[provider],
+            json!({"stripe_secret_key": bad}),
+        )
+        .await;
+    let refused = intent().await;
+    let message = refused["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("Invalid API Key provided"), "{refused}");
+});
