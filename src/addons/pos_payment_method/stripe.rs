@@ -9,7 +9,8 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
 use crate::addons::stripe_call::{
-    in_band, make_request_answer, provider_id, provider_key, stripe_error, StripeCall,
+    in_band, make_request_answer, provider_id, provider_key, provider_key_at, stripe_error,
+    StripeCall,
 };
 use crate::addons::{missing_error, single_id};
 use crate::errors::{OdooError, OdooResult};
@@ -104,6 +105,17 @@ pub(super) struct MethodInfo {
 }
 
 pub(super) async fn method_info(env: &Env<'_>, method_id: i64) -> OdooResult<MethodInfo> {
+    let generation = crate::auth::cache::signal(env).await?;
+    method_info_at(env, method_id, generation).await
+}
+
+/// [`method_info`] for a call that has already read the cache signal (`generation`): a
+/// call that also needs the provider's key reads the signal once for both.
+pub(super) async fn method_info_at(
+    env: &Env<'_>,
+    method_id: i64,
+    generation: i64,
+) -> OdooResult<MethodInfo> {
     let sudo = env.sudo().with_context("active_test", json!(false));
     if env
         .existing(env.model(MODEL)?, &[method_id])
@@ -115,7 +127,6 @@ pub(super) async fn method_info(env: &Env<'_>, method_id: i64) -> OdooResult<Met
     // Kept between calls until the cache signal moves (a change to the method, its
     // journal, company, currency or country raises it): five reads fewer per payment.
     let services = crate::addons::services(env)?;
-    let generation = crate::auth::cache::signal(env).await?;
     if let Some(info) = services.memo.get(generation, MEMO_METHOD_INFO, method_id) {
         return Ok(info);
     }
@@ -229,8 +240,9 @@ async fn payment_intent(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
     require_group(env, "point_of_sale.group_pos_user", NO_TOKEN_ACCESS)?;
     let id = single_id(MODEL, &args.ids)?;
     let amount = args.amount(0).unwrap_or_default();
-    let info = method_info(env, id).await?;
-    let key = provider_key(env, env.company_id()?).await?;
+    let generation = crate::auth::cache::signal(env).await?;
+    let info = method_info_at(env, id, generation).await?;
+    let key = provider_key_at(env, env.company_id()?, generation).await?;
     let mut request = CreatePaymentIntent {
         currency: info.currency.clone(),
         amount: odoo_amount(amount, info.rounding)?,
