@@ -183,11 +183,13 @@ pub async fn provider_key_at(
     // it): two reads fewer per Stripe call. A missing key is not kept.
     const MEMO: &str = "payment.provider stripe key";
     let services = crate::addons::services(env)?;
-    if let Some(key) = services.memo.get(generation, MEMO, company) {
+    if let Some(key) = services.memo.get(generation, MEMO, &company.to_string()) {
         return Ok(key);
     }
     let key = load_provider_key(env, company).await?;
-    services.memo.put(generation, MEMO, company, key.clone());
+    services
+        .memo
+        .put(generation, MEMO, &company.to_string(), key.clone());
     Ok(key)
 }
 

@@ -39,8 +39,12 @@ pub struct AuthCache {
     inner: Mutex<Inner>,
 }
 
-/// The cache signal's current value (one indexed read of one row).
+/// The cache signal's current value (one indexed read of one row), or the value the
+/// call already read ([`Env::with_cache_signal`]).
 pub async fn signal(system: &Env<'_>) -> OdooResult<i64> {
+    if let Some(value) = system.cache_signal() {
+        return Ok(value);
+    }
     let q = Query::select()
         .column(Alias::new("value"))
         .from(Alias::new(migrations::schema::CACHE_SIGNALING_TABLE))

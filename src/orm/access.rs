@@ -172,6 +172,20 @@ impl<'a> Env<'a> {
         Ok(ids.iter().copied().filter(|i| found.contains(i)).collect())
     }
 
+    /// What decides [`Env::existing`]`(model, ids)` besides the contents of `model`'s
+    /// table (and of `res.company`, through company rules): the ids and the record rule
+    /// as it applies to this caller. Two calls with the same key on the same data get
+    /// the same answer, so a caller may keep the answer between calls as long as every
+    /// change to those tables tells it (the cache signal).
+    pub fn existing_key(&self, model: &Model, ids: &[i64]) -> OdooResult<String> {
+        Ok(format!(
+            "{}{:?}{:?}",
+            model.name,
+            ids,
+            self.rule_domain(model)?
+        ))
+    }
+
     /// The ids among `ids` that exist and are visible. Ids that do not exist are left
     /// out; ids that exist but that the record rules hide fail the call with Odoo's
     /// record-rule AccessError, as `read`, `write` and `unlink` do in Odoo.

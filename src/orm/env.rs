@@ -98,6 +98,9 @@ pub struct Env<'a> {
     pub su: bool,
     pub context: Map<String, Value>,
     host: &'a Host,
+    /// The cache signal this call has already read, when reading it again would tell
+    /// nothing new: a read-only call reads it once, at its session check.
+    cache_signal: Option<i64>,
 }
 
 impl<'a> Env<'a> {
@@ -115,6 +118,7 @@ impl<'a> Env<'a> {
             su: true,
             context: Map::new(),
             host,
+            cache_signal: None,
         }
     }
 
@@ -146,6 +150,21 @@ impl<'a> Env<'a> {
         let mut e = self.clone();
         e.su = true;
         e
+    }
+
+    /// This environment (and those derived from it) answering `cache_signal` with
+    /// `value`, the signal the call read: for a call that only reads, whose later
+    /// statements can only see a signal as new or newer, so that everything cached at
+    /// `value` stays as fresh as it was when the call began.
+    pub fn with_cache_signal(&self, value: i64) -> Env<'a> {
+        let mut e = self.clone();
+        e.cache_signal = Some(value);
+        e
+    }
+
+    /// The cache signal the call already read, if it read one.
+    pub fn cache_signal(&self) -> Option<i64> {
+        self.cache_signal
     }
 
     pub fn with_context(&self, key: &str, value: Value) -> Env<'a> {

@@ -360,7 +360,11 @@ async fn read_call_with_session(
     call: model_call::ModelCall,
 ) -> OdooResult<Reply> {
     let (found, outcome) = in_transaction!(read services, |tx| {
+        // The signal is read once, here: the session check and the call's own cached
+        // values (a payment's Stripe settings) go by the same reading.
         let system = system(services, &tx);
+        let signal = services.auth.cache.sync(&system).await?;
+        let system = system.with_cache_signal(signal);
         match session::lookup(&system, &services.auth, session_id).await? {
             session::Lookup::Live { session, touch } => {
                 tracing::Span::current().record("uid", session.uid);

@@ -15,7 +15,7 @@ const MAX_VALUES: usize = 10_000;
 #[derive(Default)]
 struct Inner {
     generation: i64,
-    values: HashMap<(&'static str, i64), Arc<dyn Any + Send + Sync>>,
+    values: HashMap<(&'static str, String), Arc<dyn Any + Send + Sync>>,
 }
 
 #[derive(Default)]
@@ -39,7 +39,7 @@ impl Memo {
         &self,
         generation: i64,
         kind: &'static str,
-        key: i64,
+        key: &str,
     ) -> Option<T> {
         let inner = self.lock(generation);
         if inner.generation != generation {
@@ -47,7 +47,7 @@ impl Memo {
         }
         inner
             .values
-            .get(&(kind, key))
+            .get(&(kind, key.to_string()))
             .and_then(|v| v.downcast_ref::<T>())
             .cloned()
     }
@@ -58,7 +58,7 @@ impl Memo {
         &self,
         generation: i64,
         kind: &'static str,
-        key: i64,
+        key: &str,
         value: T,
     ) {
         let mut inner = self.lock(generation);
@@ -68,7 +68,9 @@ impl Memo {
         if inner.values.len() >= MAX_VALUES {
             inner.values.clear();
         }
-        inner.values.insert((kind, key), Arc::new(value));
+        inner
+            .values
+            .insert((kind, key.to_string()), Arc::new(value));
     }
 }
 
@@ -79,20 +81,20 @@ mod tests {
     #[test]
     fn values_live_until_the_signal_moves() {
         let memo = Memo::default();
-        memo.put(3, "k", 1, "a".to_string());
-        assert_eq!(memo.get::<String>(3, "k", 1).as_deref(), Some("a"));
-        assert_eq!(memo.get::<String>(3, "other", 1), None);
+        memo.put(3, "k", "1", "a".to_string());
+        assert_eq!(memo.get::<String>(3, "k", "1").as_deref(), Some("a"));
+        assert_eq!(memo.get::<String>(3, "other", "1"), None);
         assert_eq!(
-            memo.get::<i64>(3, "k", 1),
+            memo.get::<i64>(3, "k", "1"),
             None,
             "another type is another value"
         );
         // A call that read an older signal neither sees nor stores.
-        assert_eq!(memo.get::<String>(2, "k", 1), None);
-        memo.put(2, "k", 2, "old".to_string());
-        assert_eq!(memo.get::<String>(3, "k", 2), None);
+        assert_eq!(memo.get::<String>(2, "k", "1"), None);
+        memo.put(2, "k", "2", "old".to_string());
+        assert_eq!(memo.get::<String>(3, "k", "2"), None);
         // A newer signal drops everything.
-        assert_eq!(memo.get::<String>(4, "k", 1), None);
-        assert_eq!(memo.get::<String>(3, "k", 1), None);
+        assert_eq!(memo.get::<String>(4, "k", "1"), None);
+        assert_eq!(memo.get::<String>(3, "k", "1"), None);
     }
 }

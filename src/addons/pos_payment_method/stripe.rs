@@ -117,27 +117,43 @@ pub(super) async fn method_info_at(
     generation: i64,
 ) -> OdooResult<MethodInfo> {
     let sudo = env.sudo().with_context("active_test", json!(false));
-    if env
-        .existing(env.model(MODEL)?, &[method_id])
-        .await?
-        .is_empty()
+    let services = crate::addons::services(env)?;
+    // Whether the caller sees the method (it exists, and the record rules let them) is
+    // kept too: it depends on nothing but the method's row and what the key names (the
+    // rule as it applies to this caller), and a change to the row raises the signal.
+    let model = env.model(MODEL)?;
+    let seen_key = env.existing_key(model, &[method_id])?;
+    let seen = match services
+        .memo
+        .get::<bool>(generation, MEMO_METHOD_SEEN, &seen_key)
     {
+        Some(seen) => seen,
+        None => {
+            let seen = !env.existing(model, &[method_id]).await?.is_empty();
+            services
+                .memo
+                .put(generation, MEMO_METHOD_SEEN, &seen_key, seen);
+            seen
+        }
+    };
+    if !seen {
         return Err(missing_error(env, MODEL, &[method_id]));
     }
     // Kept between calls until the cache signal moves (a change to the method, its
     // journal, company, currency or country raises it): five reads fewer per payment.
-    let services = crate::addons::services(env)?;
-    if let Some(info) = services.memo.get(generation, MEMO_METHOD_INFO, method_id) {
+    let key = method_id.to_string();
+    if let Some(info) = services.memo.get(generation, MEMO_METHOD_INFO, &key) {
         return Ok(info);
     }
     let info = load_method_info(&sudo, method_id).await?;
     services
         .memo
-        .put(generation, MEMO_METHOD_INFO, method_id, info.clone());
+        .put(generation, MEMO_METHOD_INFO, &key, info.clone());
     Ok(info)
 }
 
 const MEMO_METHOD_INFO: &str = "pos.payment.method stripe settings";
+const MEMO_METHOD_SEEN: &str = "pos.payment.method seen by";
 
 async fn load_method_info(sudo: &Env<'_>, method_id: i64) -> OdooResult<MethodInfo> {
     let row = sudo
