@@ -49,19 +49,32 @@ impl<'a> Env<'a> {
                 q.column(Alias::new(f.name));
             }
             q.and_where(Expr::col(Alias::new("id")).is_in(chunk.iter().copied()));
+            let columns: Vec<&Field> = fields
+                .iter()
+                .copied()
+                .filter(|f| f.has_column() && f.name != "id")
+                .collect();
             for row in self.query_all(self.build(&q)).await? {
-                let id = row_id(&row, "id")?;
-                let mut rec = Map::new();
-                for f in fields.iter().filter(|f| f.has_column() && f.name != "id") {
-                    rec.insert(
-                        f.name.to_string(),
-                        values::from_row(&row, f.name, f, self.backend)?,
-                    );
-                }
-                out.insert(id, rec);
+                out.insert(row_id(&row, "id")?, self.columns_of(&row, &columns)?);
             }
         }
         Ok(out)
+    }
+
+    /// One row's values of `columns` (stored fields), by field name.
+    pub(super) fn columns_of(
+        &self,
+        row: &sea_orm::QueryResult,
+        columns: &[&Field],
+    ) -> OdooResult<Map<String, Value>> {
+        let mut rec = Map::new();
+        for f in columns {
+            rec.insert(
+                f.name.to_string(),
+                values::from_row(row, f.name, f, self.backend)?,
+            );
+        }
+        Ok(rec)
     }
 
     /// The ids related to each of `ids` through an x2many field, in the comodel's order,
@@ -224,7 +237,22 @@ impl<'a> Env<'a> {
         fields: &'b [&'static Field],
     ) -> BoxFuture<'b, OdooResult<HashMap<i64, Map<String, Value>>>> {
         Box::pin(async move {
-            let mut rows = self.fetch_columns(model, ids, fields).await?;
+            let rows = self.fetch_columns(model, ids, fields).await?;
+            self.complete_values(model, ids, fields, rows).await
+        })
+    }
+
+    /// Adds to `rows` (stored columns, as [`Env::fetch_columns`] reads them) the values
+    /// of `fields` that are not plain columns: display names, related, x2many and
+    /// computed fields.
+    pub fn complete_values<'b>(
+        &'b self,
+        model: &'static ModelDef,
+        ids: &'b [i64],
+        fields: &'b [&'static Field],
+        mut rows: HashMap<i64, Map<String, Value>>,
+    ) -> BoxFuture<'b, OdooResult<HashMap<i64, Map<String, Value>>>> {
+        Box::pin(async move {
             for f in fields {
                 if f.has_column() && !f.computed || f.name == "id" {
                     continue;
@@ -344,10 +372,45 @@ impl<'a> Env<'a> {
         self.check_access(m, Operation::Read)?;
         let ids = self.visible_or_forbidden(m, ids, Operation::Read).await?;
         let raw = self.raw_values(m, &ids, &fields).await?;
+        self.wire_records(&ids, &fields, raw, load_names).await
+    }
+
+    /// `search_read(domain, fields, offset, limit, order)`: the search and the
+    /// records' stored columns in one query, then what is not a column, in `read`'s
+    /// wire form (as Odoo 17+'s `search_fetch` then `read`).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn search_read(
+        &self,
+        model: &str,
+        domain: Domain,
+        fields: Option<&[String]>,
+        offset: u64,
+        limit: Option<u64>,
+        order: Option<&str>,
+        load_names: bool,
+    ) -> OdooResult<Vec<Map<String, Value>>> {
+        let m = self.model(model)?;
+        let fields = self.resolve_fields(m, fields)?;
+        let (ids, columns) = self
+            .search_fetch(m, domain, offset, limit, order, &fields)
+            .await?;
+        let raw = self.complete_values(m, &ids, &fields, columns).await?;
+        self.wire_records(&ids, &fields, raw, load_names).await
+    }
+
+    /// Records in `read`'s wire form, in the order of `ids` (those without values left
+    /// out): many2one values with their display names when `load_names`.
+    async fn wire_records(
+        &self,
+        ids: &[i64],
+        fields: &[&'static Field],
+        raw: HashMap<i64, Map<String, Value>>,
+        load_names: bool,
+    ) -> OdooResult<Vec<Map<String, Value>>> {
         let mut names: HashMap<&str, HashMap<i64, String>> = HashMap::new();
         if load_names {
             let mut wanted: HashMap<&str, HashSet<i64>> = HashMap::new();
-            for f in &fields {
+            for f in fields {
                 if let FieldType::Many2one { comodel, .. } = &f.ty {
                     for r in raw.values() {
                         if let Some(id) = r.get(f.name).and_then(Value::as_i64) {
@@ -367,11 +430,11 @@ impl<'a> Env<'a> {
             }
         }
         let mut out = Vec::new();
-        for id in &ids {
+        for id in ids {
             let Some(r) = raw.get(id) else { continue };
             let mut rec = Map::new();
             rec.insert("id".into(), json!(id));
-            for f in &fields {
+            for f in fields {
                 if f.name == "id" {
                     continue;
                 }

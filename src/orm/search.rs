@@ -2,13 +2,13 @@
 //! resolution, ordering (many2one orders follow the comodel's `_order`), counts and
 //! `name_search`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use futures::future::BoxFuture;
-use models::{FieldType, Model};
-use sea_orm::sea_query::{Alias, Expr, Order, Query};
+use models::{Field, FieldType, Model};
+use sea_orm::sea_query::{Alias, Expr, Order, Query, SelectStatement};
 use sea_orm::DbBackend;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::domain::{Domain, Op};
 use super::env::{ids_of, invalid_field, row_id, Env, Operation};
@@ -169,6 +169,60 @@ impl<'a> Env<'a> {
     ) -> BoxFuture<'b, OdooResult<Vec<i64>>> {
         Box::pin(async move {
             let m = self.model(model)?;
+            let q = self.search_query(m, domain, offset, limit, order).await?;
+            let rows = self.query_all(self.build(&q)).await?;
+            rows.iter().map(|r| row_id(r, "id")).collect()
+        })
+    }
+
+    /// A search that also reads the stored columns of `fields` in the same query
+    /// (Odoo's `search_fetch`): the ids in order and each record's raw column values,
+    /// as [`Env::fetch_columns`] gives them.
+    pub async fn search_fetch(
+        &self,
+        model: &'static ModelDef,
+        domain: Domain,
+        offset: u64,
+        limit: Option<u64>,
+        order: Option<&str>,
+        fields: &[&Field],
+    ) -> OdooResult<(Vec<i64>, HashMap<i64, Map<String, Value>>)> {
+        let mut q = self
+            .search_query(model, domain, offset, limit, order)
+            .await?;
+        let columns: Vec<&Field> = fields
+            .iter()
+            .copied()
+            .filter(|f| f.has_column() && f.name != "id")
+            .collect();
+        for f in &columns {
+            q.expr_as(
+                Expr::col((Alias::new(model.table.as_str()), Alias::new(f.name))),
+                Alias::new(f.name),
+            );
+        }
+        let rows = self.query_all(self.build(&q)).await?;
+        let mut ids = Vec::with_capacity(rows.len());
+        let mut values = HashMap::with_capacity(rows.len());
+        for row in &rows {
+            let id = row_id(row, "id")?;
+            ids.push(id);
+            values.insert(id, self.columns_of(row, &columns)?);
+        }
+        Ok((ids, values))
+    }
+
+    /// The statement of a search: the ids of the records matching `domain` (with the
+    /// active filter and record rules), ordered, offset and limited.
+    async fn search_query(
+        &self,
+        m: &'static ModelDef,
+        domain: Domain,
+        offset: u64,
+        limit: Option<u64>,
+        order: Option<&str>,
+    ) -> OdooResult<SelectStatement> {
+        {
             self.check_access(m, Operation::Read)?;
             self.check_domain_fields(m, &domain)?;
             // The record rules' `parent_of` leaves are resolved with the caller's own.
@@ -245,9 +299,8 @@ impl<'a> Env<'a> {
                 }
                 q.offset(offset);
             }
-            let rows = self.query_all(self.build(&q)).await?;
-            rows.iter().map(|r| row_id(r, "id")).collect()
-        })
+            Ok(q)
+        }
     }
 
     pub async fn search_count(

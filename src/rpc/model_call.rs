@@ -284,11 +284,18 @@ impl ModelCall {
                 order,
                 load,
             } => {
-                env.resolve_fields(m, fields.as_deref())?;
-                let ids = env
-                    .search(model, domain, offset, limit, order.as_deref())
-                    .await?;
-                json!(env.read(model, &ids, fields.as_deref(), load).await?)
+                json!(
+                    env.search_read(
+                        model,
+                        domain,
+                        fields.as_deref(),
+                        offset,
+                        limit,
+                        order.as_deref(),
+                        load
+                    )
+                    .await?
+                )
             }
             // Odoo 18's `copy` is multi-record and answers the new ids.
             MethodCall::Copy { ids, default } => json!(env.copy(model, &ids, default).await?),
