@@ -4,7 +4,7 @@
 use std::str::FromStr;
 
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, SqlxPostgresConnector,
     SqlxSqliteConnector, TransactionTrait,
 };
 
@@ -41,17 +41,45 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
             .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
             .foreign_keys(true)
             .pragma("case_sensitive_like", "ON");
+        // A file does not hang up: no ping (a round trip to sqlx's worker thread)
+        // before each call.
         let pool = sea_orm::sqlx::sqlite::SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
         Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
     } else {
-        let mut opts = ConnectOptions::new(url.to_string());
-        opts.max_connections(postgres_pool_size())
-            .sqlx_logging(false);
-        Ok(Database::connect(opts).await?)
+        use sea_orm::sqlx::ConnectOptions as _;
+        let options =
+            sea_orm::sqlx::postgres::PgConnectOptions::from_str(url)?.disable_statement_logging();
+        let pool = postgres_pool_options().connect_with(options).await?;
+        Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(pool))
     }
+}
+
+/// How long a pooled PostgreSQL connection may sit unused before it is checked (a
+/// ping) on its way out of the pool.
+const PING_AFTER_IDLE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The pools' options on PostgreSQL: [`postgres_pool_size`] connections, and a ping
+/// before handing out only a connection that sat unused for a while. sqlx pings every
+/// connection it hands out by default: one round trip more per call, for connections
+/// that were in use a millisecond ago. A connection that breaks under load fails its
+/// call and is dropped, as it would after a successful ping anyway.
+fn postgres_pool_options() -> sea_orm::sqlx::postgres::PgPoolOptions {
+    sea_orm::sqlx::postgres::PgPoolOptions::new()
+        .max_connections(postgres_pool_size())
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= PING_AFTER_IDLE {
+                    use sea_orm::sqlx::Connection as _;
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
 }
 
 /// Connections to PostgreSQL: a few per core keep every core busy while others wait on
@@ -102,9 +130,7 @@ pub fn readers(url: &str, writer: &DatabaseConnection) -> anyhow::Result<Readers
         let options = sea_orm::sqlx::postgres::PgConnectOptions::from_str(url)?
             .options([("default_transaction_read_only", "on")])
             .disable_statement_logging();
-        let pool = sea_orm::sqlx::postgres::PgPoolOptions::new()
-            .max_connections(postgres_pool_size())
-            .connect_lazy_with(options);
+        let pool = postgres_pool_options().connect_lazy_with(options);
         return Ok(Readers::Postgres(pool));
     };
     let file = rest.trim_start_matches("//");
