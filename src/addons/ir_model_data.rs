@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::behaviour::{
-    Args, Behaviour, Compute, Method, MethodKind, Outcome, Param, ParamKind,
+    Args, Behaviour, Compute, Method, MethodKind, NamesFn, Outcome, Param, ParamKind,
 };
 use crate::orm::Env;
 
@@ -61,18 +61,8 @@ impl Behaviour for IrModelData {
         ]
     }
 
-    async fn display_names(
-        &self,
-        env: &Env<'_>,
-        ids: &[i64],
-    ) -> OdooResult<Option<HashMap<i64, String>>> {
-        Ok(Some(
-            complete_names(env, ids)
-                .await?
-                .into_iter()
-                .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_string()))
-                .collect(),
-        ))
+    fn display_names(&self) -> Option<NamesFn> {
+        Some(|env, ids| Box::pin(display_names(env, ids)))
     }
 }
 
@@ -138,4 +128,13 @@ pub fn truthy(v: &Value) -> bool {
         Value::Array(a) => !a.is_empty(),
         Value::Object(o) => !o.is_empty(),
     }
+}
+
+/// The model's display names (see [`Behaviour::display_names`]).
+async fn display_names(env: &Env<'_>, ids: &[i64]) -> OdooResult<HashMap<i64, String>> {
+    Ok(complete_names(env, ids)
+        .await?
+        .into_iter()
+        .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_string()))
+        .collect())
 }

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
 use crate::errors::{OdooError, OdooResult};
-use crate::orm::behaviour::{Behaviour, Check};
+use crate::orm::behaviour::{Behaviour, Check, NamesFn};
 use crate::orm::values::json_to_decimal;
 use crate::orm::Env;
 
@@ -53,44 +53,8 @@ impl Behaviour for PosPayment {
 
     /// `_compute_display_name`: the amount as `formatLang` writes it, after the
     /// payment's name when it has one.
-    async fn display_names(
-        &self,
-        env: &Env<'_>,
-        ids: &[i64],
-    ) -> OdooResult<Option<HashMap<i64, String>>> {
-        let sudo = env.sudo();
-        let rows = sudo
-            .values_of(MODEL, ids, &["name", "amount", "currency_id"])
-            .await?;
-        let mut out = HashMap::new();
-        for (id, r) in rows {
-            let amount = r
-                .get("amount")
-                .and_then(json_to_decimal)
-                .unwrap_or_default();
-            let currency = match r.get("currency_id").and_then(Value::as_i64) {
-                Some(c) => sudo
-                    .values_of(
-                        "res.currency",
-                        &[c],
-                        &["symbol", "position", "decimal_places"],
-                    )
-                    .await?
-                    .remove(&c),
-                None => None,
-            };
-            let formatted = format_amount(amount, currency.as_ref());
-            let name = match r
-                .get("name")
-                .and_then(Value::as_str)
-                .filter(|s| !s.is_empty())
-            {
-                Some(n) => format!("{n} {formatted}"),
-                None => formatted,
-            };
-            out.insert(id, name);
-        }
-        Ok(Some(out))
+    fn display_names(&self) -> Option<NamesFn> {
+        Some(|env, ids| Box::pin(display_names(env, ids)))
     }
 }
 
@@ -242,4 +206,41 @@ pub(crate) async fn refundable_amount(
         )));
     }
     Ok(Some(amount))
+}
+
+/// The model's display names (see [`Behaviour::display_names`]).
+async fn display_names(env: &Env<'_>, ids: &[i64]) -> OdooResult<HashMap<i64, String>> {
+    let sudo = env.sudo();
+    let rows = sudo
+        .values_of(MODEL, ids, &["name", "amount", "currency_id"])
+        .await?;
+    let mut out = HashMap::new();
+    for (id, r) in rows {
+        let amount = r
+            .get("amount")
+            .and_then(json_to_decimal)
+            .unwrap_or_default();
+        let currency = match r.get("currency_id").and_then(Value::as_i64) {
+            Some(c) => sudo
+                .values_of(
+                    "res.currency",
+                    &[c],
+                    &["symbol", "position", "decimal_places"],
+                )
+                .await?
+                .remove(&c),
+            None => None,
+        };
+        let formatted = format_amount(amount, currency.as_ref());
+        let name = match r
+            .get("name")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+        {
+            Some(n) => format!("{n} {formatted}"),
+            None => formatted,
+        };
+        out.insert(id, name);
+    }
+    Ok(out)
 }

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::errors::OdooResult;
 use crate::money::decimal_from_json;
-use crate::orm::behaviour::{Behaviour, Compute};
+use crate::orm::behaviour::{Behaviour, Compute, NamesFn};
 use crate::orm::Env;
 
 pub struct ProductProduct;
@@ -41,32 +41,8 @@ impl Behaviour for ProductProduct {
 
     /// `[default_code] name (value, value)`: the reference when there is one, the
     /// variant's attribute values when it has some.
-    async fn display_names(
-        &self,
-        env: &Env<'_>,
-        ids: &[i64],
-    ) -> OdooResult<Option<HashMap<i64, String>>> {
-        let variants = variants(env, ids).await?;
-        let values = value_rows(env, &variants).await?;
-        let mut out = HashMap::new();
-        for (id, v) in variants {
-            let mut name = v.name;
-            let combination: Vec<&str> = v
-                .values
-                .iter()
-                .filter_map(|value| values.get(value))
-                .map(|(value_name, _)| value_name.as_str())
-                .filter(|n| !n.is_empty())
-                .collect();
-            if !combination.is_empty() {
-                name = format!("{name} ({})", combination.join(", "));
-            }
-            if let Some(code) = v.code.filter(|c| !c.is_empty()) {
-                name = format!("[{code}] {name}");
-            }
-            out.insert(id, name);
-        }
-        Ok(Some(out))
+    fn display_names(&self) -> Option<NamesFn> {
+        Some(|env, ids| Box::pin(display_names(env, ids)))
     }
 }
 
@@ -190,4 +166,29 @@ async fn compute_lst_price(env: &Env<'_>, ids: &[i64]) -> OdooResult<HashMap<i64
         .iter()
         .map(|(id, v)| (*id, float(v.list_price + extra_of(v, &values))))
         .collect())
+}
+
+/// The model's display names (see [`Behaviour::display_names`]).
+async fn display_names(env: &Env<'_>, ids: &[i64]) -> OdooResult<HashMap<i64, String>> {
+    let variants = variants(env, ids).await?;
+    let values = value_rows(env, &variants).await?;
+    let mut out = HashMap::new();
+    for (id, v) in variants {
+        let mut name = v.name;
+        let combination: Vec<&str> = v
+            .values
+            .iter()
+            .filter_map(|value| values.get(value))
+            .map(|(value_name, _)| value_name.as_str())
+            .filter(|n| !n.is_empty())
+            .collect();
+        if !combination.is_empty() {
+            name = format!("{name} ({})", combination.join(", "));
+        }
+        if let Some(code) = v.code.filter(|c| !c.is_empty()) {
+            name = format!("[{code}] {name}");
+        }
+        out.insert(id, name);
+    }
+    Ok(out)
 }

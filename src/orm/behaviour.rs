@@ -26,6 +26,8 @@ pub type HookFuture<'a, T> = BoxFuture<'a, OdooResult<T>>;
 
 /// Computes a field's value for each of the ids.
 pub type ComputeFn = for<'a> fn(&'a Env<'a>, &'a [i64]) -> HookFuture<'a, HashMap<i64, Value>>;
+/// Display names of records, when they are not simply the `_rec_name` field.
+pub type NamesFn = for<'a> fn(&'a Env<'a>, &'a [i64]) -> HookFuture<'a, HashMap<i64, String>>;
 /// Checks a rule over records just created or written (Odoo's `@api.constrains`).
 pub type CheckFn = for<'a> fn(&'a Env<'a>, &'a [i64]) -> HookFuture<'a, ()>;
 /// Computes a field's default value for a new record.
@@ -294,13 +296,11 @@ pub trait Behaviour: Send + Sync + 'static {
         Ok(())
     }
 
-    /// Display names, when they are not simply the `_rec_name` field.
-    async fn display_names(
-        &self,
-        _env: &Env<'_>,
-        _ids: &[i64],
-    ) -> OdooResult<Option<HashMap<i64, String>>> {
-        Ok(None)
+    /// Display names, when they are not simply the `_rec_name` field: the model's own
+    /// function. Without one (the default), a read may take a many2one's display name
+    /// from the `_rec_name` column in the same query as the record.
+    fn display_names(&self) -> Option<NamesFn> {
+        None
     }
 
     /// The values a selection field offers now (they may depend on settings).

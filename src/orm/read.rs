@@ -171,8 +171,8 @@ impl<'a> Env<'a> {
         ids: &'b [i64],
     ) -> BoxFuture<'b, OdooResult<HashMap<i64, String>>> {
         Box::pin(async move {
-            if let Some(names) = model.behaviour.display_names(self, ids).await? {
-                return Ok(names);
+            if let Some(names) = model.behaviour.display_names() {
+                return names(self, ids).await;
             }
             let Some(rec) = model.get_field(model.rec_name) else {
                 return Ok(ids
@@ -372,7 +372,8 @@ impl<'a> Env<'a> {
         self.check_access(m, Operation::Read)?;
         let ids = self.visible_or_forbidden(m, ids, Operation::Read).await?;
         let raw = self.raw_values(m, &ids, &fields).await?;
-        self.wire_records(&ids, &fields, raw, load_names).await
+        self.wire_records(&ids, &fields, raw, load_names, HashMap::new())
+            .await
     }
 
     /// `search_read(domain, fields, offset, limit, order)`: the search and the
@@ -391,29 +392,37 @@ impl<'a> Env<'a> {
     ) -> OdooResult<Vec<Map<String, Value>>> {
         let m = self.model(model)?;
         let fields = self.resolve_fields(m, fields)?;
-        let (ids, columns) = self
-            .search_fetch(m, domain, offset, limit, order, &fields)
+        let fetched = self
+            .search_fetch(m, domain, offset, limit, order, &fields, load_names)
             .await?;
-        let raw = self.complete_values(m, &ids, &fields, columns).await?;
-        self.wire_records(&ids, &fields, raw, load_names).await
+        let raw = self
+            .complete_values(m, &fetched.ids, &fields, fetched.values)
+            .await?;
+        self.wire_records(&fetched.ids, &fields, raw, load_names, fetched.names)
+            .await
     }
 
     /// Records in `read`'s wire form, in the order of `ids` (those without values left
-    /// out): many2one values with their display names when `load_names`.
+    /// out): many2one values with their display names when `load_names`, read here
+    /// for the comodels `known` does not list.
     async fn wire_records(
         &self,
         ids: &[i64],
         fields: &[&'static Field],
         raw: HashMap<i64, Map<String, Value>>,
         load_names: bool,
+        known: HashMap<&'static str, HashMap<i64, String>>,
     ) -> OdooResult<Vec<Map<String, Value>>> {
-        let mut names: HashMap<&str, HashMap<i64, String>> = HashMap::new();
+        let mut names: HashMap<&str, HashMap<i64, String>> = known;
         if load_names {
             let mut wanted: HashMap<&str, HashSet<i64>> = HashMap::new();
             for f in fields {
                 if let FieldType::Many2one { comodel, .. } = &f.ty {
                     for r in raw.values() {
-                        if let Some(id) = r.get(f.name).and_then(Value::as_i64) {
+                        let Some(id) = r.get(f.name).and_then(Value::as_i64) else {
+                            continue;
+                        };
+                        if !names.get(comodel).is_some_and(|n| n.contains_key(&id)) {
                             wanted.entry(comodel).or_default().insert(id);
                         }
                     }
@@ -421,12 +430,11 @@ impl<'a> Env<'a> {
             }
             for (comodel, set) in wanted {
                 let ids: Vec<i64> = set.into_iter().collect();
-                names.insert(
-                    comodel,
-                    self.sudo()
-                        .display_names(self.model(comodel)?, &ids)
-                        .await?,
-                );
+                let found = self
+                    .sudo()
+                    .display_names(self.model(comodel)?, &ids)
+                    .await?;
+                names.entry(comodel).or_default().extend(found);
             }
         }
         let mut out = Vec::new();

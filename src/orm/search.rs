@@ -16,6 +16,14 @@ use super::registry::ModelDef;
 use super::values;
 use crate::errors::{OdooError, OdooResult};
 
+/// What [`Env::search_fetch`] read: the ids in order, each record's stored columns,
+/// and the display names it could join, by comodel (every id of a comodel listed).
+pub struct Fetched {
+    pub ids: Vec<i64>,
+    pub values: HashMap<i64, Map<String, Value>>,
+    pub names: HashMap<&'static str, HashMap<i64, String>>,
+}
+
 impl<'a> Env<'a> {
     // ------------------------------------------------------------------ search
 
@@ -177,7 +185,9 @@ impl<'a> Env<'a> {
 
     /// A search that also reads the stored columns of `fields` in the same query
     /// (Odoo's `search_fetch`): the ids in order and each record's raw column values,
-    /// as [`Env::fetch_columns`] gives them.
+    /// as [`Env::fetch_columns`] gives them. With `names`, the display names of the
+    /// many2one values too, by comodel, where a comodel's display name is its
+    /// `_rec_name` column (read as superuser, archived or not, as `read` shows them).
     pub async fn search_fetch(
         &self,
         model: &'static ModelDef,
@@ -186,7 +196,8 @@ impl<'a> Env<'a> {
         limit: Option<u64>,
         order: Option<&str>,
         fields: &[&Field],
-    ) -> OdooResult<(Vec<i64>, HashMap<i64, Map<String, Value>>)> {
+        names: bool,
+    ) -> OdooResult<Fetched> {
         let mut q = self
             .search_query(model, domain, offset, limit, order)
             .await?;
@@ -201,15 +212,64 @@ impl<'a> Env<'a> {
                 Alias::new(f.name),
             );
         }
+        // (field, comodel, its name field, the name's column in the result)
+        let mut joined = Vec::new();
+        for f in columns.iter().filter(|_| names) {
+            let FieldType::Many2one { comodel, .. } = &f.ty else {
+                continue;
+            };
+            let co = self.model(comodel)?;
+            if co.behaviour.display_names().is_some() {
+                continue;
+            }
+            let Some(rec) = co.get_field(co.rec_name).filter(|r| r.has_column()) else {
+                continue;
+            };
+            let alias = format!("{}__{}__name", model.table, f.name);
+            let column = format!("{}__display_name", f.name);
+            q.join_as(
+                sea_orm::sea_query::JoinType::LeftJoin,
+                Alias::new(co.table.as_str()),
+                Alias::new(alias.as_str()),
+                Expr::col((Alias::new(alias.as_str()), Alias::new("id")))
+                    .equals((Alias::new(model.table.as_str()), Alias::new(f.name))),
+            );
+            q.expr_as(
+                Expr::col((Alias::new(alias.as_str()), Alias::new(rec.name))),
+                Alias::new(column.as_str()),
+            );
+            joined.push((f.name, co, rec, column));
+        }
         let rows = self.query_all(self.build(&q)).await?;
-        let mut ids = Vec::with_capacity(rows.len());
-        let mut values = HashMap::with_capacity(rows.len());
+        let mut fetched = Fetched {
+            ids: Vec::with_capacity(rows.len()),
+            values: HashMap::with_capacity(rows.len()),
+            names: HashMap::new(),
+        };
+        for (_, co, _, _) in &joined {
+            fetched.names.entry(co.name).or_default();
+        }
         for row in &rows {
             let id = row_id(row, "id")?;
-            ids.push(id);
-            values.insert(id, self.columns_of(row, &columns)?);
+            let record = self.columns_of(row, &columns)?;
+            for (field, co, rec, column) in &joined {
+                let Some(target) = record.get(*field).and_then(Value::as_i64) else {
+                    continue;
+                };
+                let name = match values::from_row(row, column, rec, self.backend)? {
+                    Value::String(s) => s,
+                    _ => format!("{},{}", co.name, target),
+                };
+                fetched
+                    .names
+                    .entry(co.name)
+                    .or_default()
+                    .insert(target, name);
+            }
+            fetched.ids.push(id);
+            fetched.values.insert(id, record);
         }
-        Ok((ids, values))
+        Ok(fetched)
     }
 
     /// The statement of a search: the ids of the records matching `domain` (with the

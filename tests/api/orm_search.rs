@@ -261,3 +261,111 @@ both!(web_search_read_and_web_read, |app| {
         ]
     );
 });
+
+// search_read joins the display names of many2one values whose comodel names records
+// by a column; the answer must be read's, whatever the comodel, archived targets,
+// empty values and a many2one order included.
+both!(search_read_answers_as_read_does, |app| {
+    let admin = app.as_user("admin").await;
+    let be = app.xmlid("base.be").await;
+    let parent = admin
+        .create(
+            "res.partner",
+            json!({"name": "Archived Parent", "active": false}),
+        )
+        .await;
+    let mut ids = vec![];
+    for (name, country) in [("Joined A", json!(be)), ("Joined B", json!(false))] {
+        ids.push(
+            admin
+                .create(
+                    "res.partner",
+                    json!({"name": name, "country_id": country, "parent_id": parent, "city": "Jointown"}),
+                )
+                .await,
+        );
+    }
+    let fields = [
+        "name",
+        "country_id",
+        "parent_id",
+        "company_id",
+        "display_name",
+    ];
+    let found = admin
+        .call_ok(
+            "res.partner",
+            "search_read",
+            json!([[["city", "=", "Jointown"]]]),
+            json!({"fields": fields, "order": "country_id, id"}),
+        )
+        .await;
+    let by_read = admin
+        .call_ok(
+            "res.partner",
+            "read",
+            json!([[ids[0], ids[1]], fields]),
+            json!({}),
+        )
+        .await;
+    let by_id = |v: &serde_json::Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["id"].as_i64().unwrap(), r.clone()))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let (found, by_read) = (by_id(&found), by_id(&by_read));
+    assert_eq!(found, by_read, "search_read and read differ");
+    assert_eq!(found[&ids[0]]["country_id"], json!([be, "Belgium"]));
+    assert_eq!(
+        found[&ids[0]]["parent_id"],
+        json!([parent, "Archived Parent"])
+    );
+    assert_eq!(found[&ids[1]]["country_id"], json!(false));
+    // A comodel with display names of its own (account.account: code and name).
+    let journals = admin
+        .call_ok(
+            "account.journal",
+            "search_read",
+            json!([[["default_account_id", "!=", false]]]),
+            json!({"fields": ["default_account_id", "company_id"]}),
+        )
+        .await;
+    let journal_ids: Vec<i64> = journals
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        !journal_ids.is_empty(),
+        "the demo has journals with accounts"
+    );
+    let read = admin
+        .call_ok(
+            "account.journal",
+            "read",
+            json!([journal_ids, ["default_account_id", "company_id"]]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(journals, read);
+    let account = &journals[0]["default_account_id"];
+    let code = admin
+        .call_ok(
+            "account.account",
+            "read",
+            json!([[account[0]], ["code", "name"]]),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        account[1],
+        json!(format!(
+            "{} {}",
+            code[0]["code"].as_str().unwrap(),
+            code[0]["name"].as_str().unwrap()
+        ))
+    );
+});
