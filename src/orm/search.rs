@@ -188,6 +188,7 @@ impl<'a> Env<'a> {
     /// as [`Env::fetch_columns`] gives them. With `names`, the display names of the
     /// many2one values too, by comodel, where a comodel's display name is its
     /// `_rec_name` column (read as superuser, archived or not, as `read` shows them).
+    #[allow(clippy::too_many_arguments)]
     pub async fn search_fetch(
         &self,
         model: &'static ModelDef,
