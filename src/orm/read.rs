@@ -403,8 +403,8 @@ impl<'a> Env<'a> {
     }
 
     /// Records in `read`'s wire form, in the order of `ids` (those without values left
-    /// out): many2one values with their display names when `load_names`, read here
-    /// for the comodels `known` does not list.
+    /// out): many2one values with their display names when `load_names`, those that
+    /// `known` (by comodel, then id) lacks read here.
     async fn wire_records(
         &self,
         ids: &[i64],

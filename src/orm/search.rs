@@ -215,7 +215,7 @@ impl<'a> Env<'a> {
         }
         // (field, comodel, its name field, the name's column in the result)
         let mut joined = Vec::new();
-        for f in columns.iter().filter(|_| names) {
+        for (i, f) in columns.iter().filter(|_| names).enumerate() {
             let FieldType::Many2one { comodel, .. } = &f.ty else {
                 continue;
             };
@@ -226,8 +226,10 @@ impl<'a> Env<'a> {
             let Some(rec) = co.get_field(co.rec_name).filter(|r| r.has_column()) else {
                 continue;
             };
-            let alias = format!("{}__{}__name", model.table, f.name);
-            let column = format!("{}__display_name", f.name);
+            // Short names: PostgreSQL cuts identifiers at 63 bytes, which two long
+            // table and field names could reach (and fields never start with `__`).
+            let alias = format!("__name{i}");
+            let column = alias.clone();
             q.join_as(
                 sea_orm::sea_query::JoinType::LeftJoin,
                 Alias::new(co.table.as_str()),
