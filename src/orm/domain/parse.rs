@@ -428,8 +428,10 @@ fn not(d: Domain, depth: usize) -> Built {
             let depth = depth.saturating_sub(1).max(1);
             (*inner, depth)
         }
-        Domain::And(items) => (Domain::Or(negate_all(items)), depth),
-        Domain::Or(items) => (Domain::And(negate_all(items)), depth),
+        // Combined as parsed ones are, so that a branch negated into TRUE or FALSE is
+        // absorbed (`!(a & f =? False)` is `!a`, as parsing it again would give).
+        Domain::And(items) => (combine(false, negate_all(items)).0, depth),
+        Domain::Or(items) => (combine(true, negate_all(items)).0, depth),
         Domain::Leaf {
             path,
             op: Op::EqOpt,
@@ -457,8 +459,8 @@ fn not(d: Domain, depth: usize) -> Built {
     }
 }
 
-fn negate_all(items: Vec<Domain>) -> Vec<Domain> {
-    items.into_iter().map(|d| not(d, 1).0).collect()
+fn negate_all(items: Vec<Domain>) -> Vec<Built> {
+    items.into_iter().map(|d| not(d, 1)).collect()
 }
 
 /// One leaf of the tree: its operator checked, its `any` sub-domain built, and a path

@@ -149,6 +149,28 @@ fn not_is_distributed_like_odoo() {
 }
 
 #[test]
+fn a_branch_negated_into_a_constant_is_absorbed() {
+    // `f =? False` is always true: `!(a & it)` is `!a | FALSE`, which is `!a`; the
+    // first normalization must already say so (found by the domain property test).
+    let d = Domain::parse(&json!([
+        "!",
+        "&",
+        ["name", "=", false],
+        ["active", "=?", false]
+    ]))
+    .unwrap();
+    assert_eq!(d.to_json(), json!([["name", "!=", false]]));
+    let d = Domain::parse(&json!([
+        "!",
+        "|",
+        ["name", "=", "a"],
+        ["active", "=?", false]
+    ]))
+    .unwrap();
+    assert_eq!(d, Domain::False);
+}
+
+#[test]
 fn values_are_bound_never_interpolated_into_identifiers() {
     let err = Domain::parse(&json!([["name; DROP TABLE x", "=", 1]])).and_then(|d| {
         Compiler {
