@@ -167,30 +167,21 @@ pub async fn provider_id(env: &Env<'_>, company: i64) -> OdooResult<i64> {
     }
 }
 
-/// The secret key of `company`'s Stripe provider, read as superuser.
+/// The secret key of `company`'s Stripe provider, read as superuser; kept between calls
+/// until the cache signal moves (a change to any provider raises it): two reads fewer
+/// per Stripe call. A missing key is not kept.
 pub async fn provider_key(env: &Env<'_>, company: i64) -> OdooResult<SecretKey> {
-    let generation = crate::auth::cache::signal(env).await?;
-    provider_key_at(env, company, generation).await
-}
-
-/// [`provider_key`] for a call that has already read the cache signal (`generation`).
-pub async fn provider_key_at(
-    env: &Env<'_>,
-    company: i64,
-    generation: i64,
-) -> OdooResult<SecretKey> {
-    // Kept between calls until the cache signal moves (a change to any provider raises
-    // it): two reads fewer per Stripe call. A missing key is not kept.
     const MEMO: &str = "payment.provider stripe key";
-    let services = crate::addons::services(env)?;
-    if let Some(key) = services.memo.get(generation, MEMO, &company.to_string()) {
-        return Ok(key);
-    }
-    let key = load_provider_key(env, company).await?;
-    services
+    let generation = crate::auth::cache::signal(env).await?;
+    crate::addons::services(env)?
         .memo
-        .put(generation, MEMO, &company.to_string(), key.clone());
-    Ok(key)
+        .get_or_load(
+            generation,
+            MEMO,
+            &company.to_string(),
+            load_provider_key(env, company),
+        )
+        .await
 }
 
 async fn load_provider_key(env: &Env<'_>, company: i64) -> OdooResult<SecretKey> {

@@ -98,8 +98,9 @@ pub struct Env<'a> {
     pub su: bool,
     pub context: Map<String, Value>,
     host: &'a Host,
-    /// The cache signal this call has already read, when reading it again would tell
-    /// nothing new: a read-only call reads it once, at its session check.
+    /// The cache signal this call has already read, when its later reads go by it: a
+    /// read-only call reads it once, at its session check; business code that keeps
+    /// several values in the memo reads it once for all of them.
     cache_signal: Option<i64>,
 }
 
@@ -153,9 +154,9 @@ impl<'a> Env<'a> {
     }
 
     /// This environment (and those derived from it) answering `cache_signal` with
-    /// `value`, the signal the call read: for a call that only reads, whose later
-    /// statements can only see a signal as new or newer, so that everything cached at
-    /// `value` stays as fresh as it was when the call began.
+    /// `value`, a signal the call read: later statements can only see it as new or
+    /// newer, so that everything cached at `value` is as fresh as it was when it was
+    /// read.
     pub fn with_cache_signal(&self, value: i64) -> Env<'a> {
         let mut e = self.clone();
         e.cache_signal = Some(value);

@@ -14,6 +14,15 @@ use super::registry::ModelDef;
 use super::values;
 use crate::errors::{OdooError, OdooResult};
 
+/// The fields among `fields` read from their own column (`id` apart).
+pub(super) fn stored_columns<'f>(fields: &[&'f Field]) -> Vec<&'f Field> {
+    fields
+        .iter()
+        .copied()
+        .filter(|f| f.has_column() && f.name != "id")
+        .collect()
+}
+
 impl<'a> Env<'a> {
     /// The values of a computed field, from its model's compute.
     pub async fn compute_field(
@@ -41,19 +50,15 @@ impl<'a> Env<'a> {
         if ids.is_empty() {
             return Ok(out);
         }
+        let columns = stored_columns(fields);
         for chunk in ids.chunks(500) {
             let mut q = Query::select();
             q.column(Alias::new("id"))
                 .from(Alias::new(model.table.as_str()));
-            for f in fields.iter().filter(|f| f.has_column() && f.name != "id") {
+            for f in &columns {
                 q.column(Alias::new(f.name));
             }
             q.and_where(Expr::col(Alias::new("id")).is_in(chunk.iter().copied()));
-            let columns: Vec<&Field> = fields
-                .iter()
-                .copied()
-                .filter(|f| f.has_column() && f.name != "id")
-                .collect();
             for row in self.query_all(self.build(&q)).await? {
                 out.insert(row_id(&row, "id")?, self.columns_of(&row, &columns)?);
             }

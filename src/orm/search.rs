@@ -16,6 +16,23 @@ use super::registry::ModelDef;
 use super::values;
 use crate::errors::{OdooError, OdooResult};
 
+/// `LEFT JOIN comodel AS alias ON alias.id = model.field`.
+fn join_many2one(
+    q: &mut SelectStatement,
+    model: &Model,
+    field: &str,
+    comodel: &Model,
+    alias: &str,
+) {
+    q.join_as(
+        sea_orm::sea_query::JoinType::LeftJoin,
+        Alias::new(comodel.table.as_str()),
+        Alias::new(alias),
+        Expr::col((Alias::new(alias), Alias::new("id")))
+            .equals((Alias::new(model.table.as_str()), Alias::new(field))),
+    );
+}
+
 /// What [`Env::search_fetch`] read: the ids in order, each record's stored columns,
 /// and the display names it could join, by comodel (every id of a comodel listed).
 pub struct Fetched {
@@ -202,11 +219,7 @@ impl<'a> Env<'a> {
         let mut q = self
             .search_query(model, domain, offset, limit, order)
             .await?;
-        let columns: Vec<&Field> = fields
-            .iter()
-            .copied()
-            .filter(|f| f.has_column() && f.name != "id")
-            .collect();
+        let columns = super::read::stored_columns(fields);
         for f in &columns {
             q.expr_as(
                 Expr::col((Alias::new(model.table.as_str()), Alias::new(f.name))),
@@ -230,13 +243,7 @@ impl<'a> Env<'a> {
             // table and field names could reach (and fields never start with `__`).
             let alias = format!("__name{i}");
             let column = alias.clone();
-            q.join_as(
-                sea_orm::sea_query::JoinType::LeftJoin,
-                Alias::new(co.table.as_str()),
-                Alias::new(alias.as_str()),
-                Expr::col((Alias::new(alias.as_str()), Alias::new("id")))
-                    .equals((Alias::new(model.table.as_str()), Alias::new(f.name))),
-            );
+            join_many2one(&mut q, model, f.name, co, &alias);
             q.expr_as(
                 Expr::col((Alias::new(alias.as_str()), Alias::new(rec.name))),
                 Alias::new(column.as_str()),
@@ -285,85 +292,73 @@ impl<'a> Env<'a> {
         limit: Option<u64>,
         order: Option<&str>,
     ) -> OdooResult<SelectStatement> {
-        {
-            self.check_access(m, Operation::Read)?;
-            self.check_domain_fields(m, &domain)?;
-            // The record rules' `parent_of` leaves are resolved with the caller's own.
-            let d = self.effective_domain(m, domain)?;
-            let d = self.resolve_hierarchies(m, d).await?;
-            let compiler = self.compiler();
-            let mut q = compiler.id_subquery(m, &d)?;
-            // Each order term as (table alias, column, direction, nulls); a many2one
-            // orders by its comodel's `_order`, as Odoo's `_generate_m2o_order_by`.
-            let mut terms = Vec::new();
-            let mut joined: HashSet<String> = HashSet::new();
-            for (name, dir, nulls) in self.parse_order(m, order)? {
-                let field = m.get_field(&name).ok_or_else(|| invalid_field(m, &name))?;
-                let FieldType::Many2one { comodel, .. } = &field.ty else {
-                    terms.push((m.table.to_string(), field, dir, nulls));
-                    continue;
+        self.check_access(m, Operation::Read)?;
+        self.check_domain_fields(m, &domain)?;
+        // The record rules' `parent_of` leaves are resolved with the caller's own.
+        let d = self.effective_domain(m, domain)?;
+        let d = self.resolve_hierarchies(m, d).await?;
+        let compiler = self.compiler();
+        let mut q = compiler.id_subquery(m, &d)?;
+        // Each order term as (table alias, column, direction, nulls); a many2one
+        // orders by its comodel's `_order`, as Odoo's `_generate_m2o_order_by`.
+        let mut terms = Vec::new();
+        let mut joined: HashSet<String> = HashSet::new();
+        for (name, dir, nulls) in self.parse_order(m, order)? {
+            let field = m.get_field(&name).ok_or_else(|| invalid_field(m, &name))?;
+            let FieldType::Many2one { comodel, .. } = &field.ty else {
+                terms.push((m.table.to_string(), field, dir, nulls));
+                continue;
+            };
+            let co = self.model(comodel)?;
+            let alias = format!("{}__{}", m.table, field.name);
+            if joined.insert(alias.clone()) {
+                join_many2one(&mut q, m, field.name, co, &alias);
+            }
+            for (co_name, co_dir, co_nulls) in self.parse_order(co, None)? {
+                let co_field = co
+                    .get_field(&co_name)
+                    .ok_or_else(|| invalid_field(co, &co_name))?;
+                let co_dir = match (&dir, co_dir) {
+                    (Order::Desc, Order::Desc) => Order::Asc,
+                    (Order::Desc, _) => Order::Desc,
+                    (_, d) => d,
                 };
-                let co = self.model(comodel)?;
-                let alias = format!("{}__{}", m.table, field.name);
-                if joined.insert(alias.clone()) {
-                    q.join_as(
-                        sea_orm::sea_query::JoinType::LeftJoin,
-                        Alias::new(co.table.as_str()),
-                        Alias::new(alias.as_str()),
-                        Expr::col((Alias::new(alias.as_str()), Alias::new("id")))
-                            .equals((Alias::new(m.table.as_str()), Alias::new(field.name))),
-                    );
-                }
-                for (co_name, co_dir, co_nulls) in self.parse_order(co, None)? {
-                    let co_field = co
-                        .get_field(&co_name)
-                        .ok_or_else(|| invalid_field(co, &co_name))?;
-                    let co_dir = match (&dir, co_dir) {
-                        (Order::Desc, Order::Desc) => Order::Asc,
-                        (Order::Desc, _) => Order::Desc,
-                        (_, d) => d,
-                    };
-                    terms.push((alias.clone(), co_field, co_dir, co_nulls.or(nulls)));
-                }
+                terms.push((alias.clone(), co_field, co_dir, co_nulls.or(nulls)));
             }
-            for (table, field, dir, nulls) in terms {
-                let name = field.name;
-                let c = Expr::col((Alias::new(table.as_str()), Alias::new(name)));
-                let expr: sea_orm::sea_query::SimpleExpr =
-                    if matches!(field.ty, FieldType::Monetary { .. })
-                        && self.backend == DbBackend::Sqlite
-                    {
-                        c.cast_as(Alias::new("REAL"))
-                    } else {
-                        c.into()
-                    };
-                match nulls {
-                    Some(true) => q.order_by_expr_with_nulls(
-                        expr,
-                        dir,
-                        sea_orm::sea_query::NullOrdering::First,
-                    ),
-                    Some(false) => q.order_by_expr_with_nulls(
-                        expr,
-                        dir,
-                        sea_orm::sea_query::NullOrdering::Last,
-                    ),
-                    None => q.order_by_expr(expr, dir),
-                };
-            }
-            // As in Odoo, a falsy limit (0) means no limit.
-            let limit = limit.filter(|l| *l > 0);
-            if let Some(l) = limit {
-                q.limit(l);
-            }
-            if offset > 0 {
-                if limit.is_none() {
-                    q.limit(i64::MAX as u64);
-                }
-                q.offset(offset);
-            }
-            Ok(q)
         }
+        for (table, field, dir, nulls) in terms {
+            let name = field.name;
+            let c = Expr::col((Alias::new(table.as_str()), Alias::new(name)));
+            let expr: sea_orm::sea_query::SimpleExpr =
+                if matches!(field.ty, FieldType::Monetary { .. })
+                    && self.backend == DbBackend::Sqlite
+                {
+                    c.cast_as(Alias::new("REAL"))
+                } else {
+                    c.into()
+                };
+            match nulls {
+                Some(true) => {
+                    q.order_by_expr_with_nulls(expr, dir, sea_orm::sea_query::NullOrdering::First)
+                }
+                Some(false) => {
+                    q.order_by_expr_with_nulls(expr, dir, sea_orm::sea_query::NullOrdering::Last)
+                }
+                None => q.order_by_expr(expr, dir),
+            };
+        }
+        // As in Odoo, a falsy limit (0) means no limit.
+        let limit = limit.filter(|l| *l > 0);
+        if let Some(l) = limit {
+            q.limit(l);
+        }
+        if offset > 0 {
+            if limit.is_none() {
+                q.limit(i64::MAX as u64);
+            }
+            q.offset(offset);
+        }
+        Ok(q)
     }
 
     pub async fn search_count(

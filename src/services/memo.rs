@@ -52,6 +52,26 @@ impl Memo {
             .cloned()
     }
 
+    /// The value of `kind` for `key` stored at signal `generation`, else what `load`
+    /// (run only then, after the signal was read) gives, kept when it succeeds.
+    pub async fn get_or_load<T, E>(
+        &self,
+        generation: i64,
+        kind: &'static str,
+        key: &str,
+        load: impl std::future::Future<Output = Result<T, E>>,
+    ) -> Result<T, E>
+    where
+        T: Any + Send + Sync + Clone,
+    {
+        if let Some(value) = self.get(generation, kind, key) {
+            return Ok(value);
+        }
+        let value = load.await?;
+        self.put(generation, kind, key, value.clone());
+        Ok(value)
+    }
+
     /// Keeps `value`, loaded after the signal read `generation`, unless the memo has
     /// already seen a newer signal.
     pub fn put<T: Any + Send + Sync>(
@@ -96,5 +116,20 @@ mod tests {
         // A newer signal drops everything.
         assert_eq!(memo.get::<String>(4, "k", "1"), None);
         assert_eq!(memo.get::<String>(3, "k", "1"), None);
+    }
+
+    #[test]
+    fn get_or_load_loads_once_and_keeps_no_failure() {
+        let memo = Memo::default();
+        let load = |v: Result<i64, &'static str>| async move { v };
+        let run = |f| futures::executor::block_on(f);
+        assert_eq!(
+            run(memo.get_or_load(1, "k", "a", load(Err("down")))),
+            Err("down")
+        );
+        assert_eq!(run(memo.get_or_load(1, "k", "a", load(Ok(7)))), Ok(7));
+        // Kept: a second load is not run.
+        assert_eq!(run(memo.get_or_load(1, "k", "a", load(Ok(8)))), Ok(7));
+        assert_eq!(run(memo.get_or_load(2, "k", "a", load(Ok(9)))), Ok(9));
     }
 }

@@ -9,9 +9,9 @@ use std::fmt;
 use async_trait::async_trait;
 use serde_json::{json, Map, Value};
 
-use super::stripe::{method_info_at, require_group};
+use super::stripe::{method_info, require_group};
 use crate::addons::single_id;
-use crate::addons::stripe_call::{provider_key_at, stripe_error, StripeCall};
+use crate::addons::stripe_call::{provider_key, stripe_error, StripeCall};
 use crate::errors::OdooResult;
 use crate::orm::behaviour::{
     AfterCommit, Args, FollowUp, Method, MethodKind, Outcome, Param, ParamKind, Settled,
@@ -79,9 +79,10 @@ async fn method_key(env: &Env<'_>, args: &Args, manager: bool) -> OdooResult<(i6
     };
     require_group(env, group, NO_READER_ACCESS)?;
     let id = single_id(MODEL, &args.ids)?;
-    let generation = crate::auth::cache::signal(env).await?;
-    let info = method_info_at(env, id, generation).await?;
-    Ok((id, provider_key_at(env, info.company_id, generation).await?))
+    // The settings and the key go by one reading of the cache signal.
+    let env = &env.with_cache_signal(crate::auth::cache::signal(env).await?);
+    let info = method_info(env, id).await?;
+    Ok((id, provider_key(env, info.company_id).await?))
 }
 
 async fn list_locations(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {

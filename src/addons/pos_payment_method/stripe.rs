@@ -9,8 +9,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
 use crate::addons::stripe_call::{
-    in_band, make_request_answer, provider_id, provider_key, provider_key_at, stripe_error,
-    StripeCall,
+    in_band, make_request_answer, provider_id, provider_key, stripe_error, StripeCall,
 };
 use crate::addons::{missing_error, single_id};
 use crate::errors::{OdooError, OdooResult};
@@ -104,52 +103,32 @@ pub(super) struct MethodInfo {
     pub country_code: Option<String>,
 }
 
+/// The method's Stripe settings, once the caller may see it. Both answers are kept
+/// between calls until the cache signal moves: whether the caller sees the method
+/// depends on nothing but the method's row and what the key names (the rule as it
+/// applies to this caller); the settings on the method, its journal, company, currency
+/// and country. A change to any of these raises the signal: six reads fewer per payment.
 pub(super) async fn method_info(env: &Env<'_>, method_id: i64) -> OdooResult<MethodInfo> {
     let generation = crate::auth::cache::signal(env).await?;
-    method_info_at(env, method_id, generation).await
-}
-
-/// [`method_info`] for a call that has already read the cache signal (`generation`): a
-/// call that also needs the provider's key reads the signal once for both.
-pub(super) async fn method_info_at(
-    env: &Env<'_>,
-    method_id: i64,
-    generation: i64,
-) -> OdooResult<MethodInfo> {
-    let sudo = env.sudo().with_context("active_test", json!(false));
-    let services = crate::addons::services(env)?;
-    // Whether the caller sees the method (it exists, and the record rules let them) is
-    // kept too: it depends on nothing but the method's row and what the key names (the
-    // rule as it applies to this caller), and a change to the row raises the signal.
+    let memo = &crate::addons::services(env)?.memo;
     let model = env.model(MODEL)?;
     let seen_key = env.existing_key(model, &[method_id])?;
-    let seen = match services
-        .memo
-        .get::<bool>(generation, MEMO_METHOD_SEEN, &seen_key)
-    {
-        Some(seen) => seen,
-        None => {
-            let seen = !env.existing(model, &[method_id]).await?.is_empty();
-            services
-                .memo
-                .put(generation, MEMO_METHOD_SEEN, &seen_key, seen);
-            seen
-        }
-    };
+    let seen = memo
+        .get_or_load(generation, MEMO_METHOD_SEEN, &seen_key, async {
+            Ok::<_, OdooError>(!env.existing(model, &[method_id]).await?.is_empty())
+        })
+        .await?;
     if !seen {
         return Err(missing_error(env, MODEL, &[method_id]));
     }
-    // Kept between calls until the cache signal moves (a change to the method, its
-    // journal, company, currency or country raises it): five reads fewer per payment.
-    let key = method_id.to_string();
-    if let Some(info) = services.memo.get(generation, MEMO_METHOD_INFO, &key) {
-        return Ok(info);
-    }
-    let info = load_method_info(&sudo, method_id).await?;
-    services
-        .memo
-        .put(generation, MEMO_METHOD_INFO, &key, info.clone());
-    Ok(info)
+    let sudo = env.sudo().with_context("active_test", json!(false));
+    memo.get_or_load(
+        generation,
+        MEMO_METHOD_INFO,
+        &method_id.to_string(),
+        load_method_info(&sudo, method_id),
+    )
+    .await
 }
 
 const MEMO_METHOD_INFO: &str = "pos.payment.method stripe settings";
@@ -256,9 +235,10 @@ async fn payment_intent(env: &Env<'_>, args: Args) -> OdooResult<Outcome> {
     require_group(env, "point_of_sale.group_pos_user", NO_TOKEN_ACCESS)?;
     let id = single_id(MODEL, &args.ids)?;
     let amount = args.amount(0).unwrap_or_default();
-    let generation = crate::auth::cache::signal(env).await?;
-    let info = method_info_at(env, id, generation).await?;
-    let key = provider_key_at(env, env.company_id()?, generation).await?;
+    // The settings and the key go by one reading of the cache signal.
+    let env = &env.with_cache_signal(crate::auth::cache::signal(env).await?);
+    let info = method_info(env, id).await?;
+    let key = provider_key(env, env.company_id()?).await?;
     let mut request = CreatePaymentIntent {
         currency: info.currency.clone(),
         amount: odoo_amount(amount, info.rounding)?,
