@@ -19,7 +19,7 @@ use sea_orm::ConnectionTrait;
 use super::session::Session;
 pub use super::users::CachedUser;
 use crate::errors::{OdooError, OdooResult};
-use crate::orm::{row_id, Env};
+use crate::orm::{row_id, Env, Rider};
 
 /// Most sessions kept; beyond, the cache starts afresh (a flood of cookies cannot grow
 /// memory).
@@ -42,9 +42,14 @@ pub struct AuthCache {
 /// The cache signal's current value (one indexed read of one row), or the value the
 /// call already read ([`Env::with_cache_signal`]).
 pub async fn signal(system: &Env<'_>) -> OdooResult<i64> {
-    if let Some(value) = system.cache_signal() {
-        return Ok(value);
+    match system.cache_signal() {
+        Some(value) => Ok(value),
+        None => read_signal(system).await,
     }
+}
+
+/// The cache signal as the database has it now, whatever the call read before.
+pub async fn read_signal(system: &Env<'_>) -> OdooResult<i64> {
     let q = Query::select()
         .column(Alias::new("value"))
         .from(Alias::new(migrations::schema::CACHE_SIGNALING_TABLE))
@@ -58,7 +63,17 @@ pub async fn signal(system: &Env<'_>) -> OdooResult<i64> {
     row_id(&row, "value")
 }
 
+/// The cache signal as a [`Rider`]: read with a call's first search.
+pub fn signal_rider() -> Rider {
+    Rider::new(migrations::schema::CACHE_SIGNALING_TABLE, "value", 1)
+}
+
 impl AuthCache {
+    /// The signal value everything cached now was loaded at (0 before the first call).
+    pub fn generation(&self) -> i64 {
+        self.lock().generation
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         // A panic while holding the lock leaves plain data: go on with it.
         self.inner.lock().unwrap_or_else(|e| e.into_inner())

@@ -4,7 +4,7 @@
 
 use std::any::Any;
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
@@ -102,6 +102,54 @@ pub struct Env<'a> {
     /// read-only call reads it once, at its session check; business code that keeps
     /// several values in the memo reads it once for all of them.
     cache_signal: Option<i64>,
+    /// A value the call wants read with its first search rather than on its own.
+    rider: Option<Arc<Rider>>,
+}
+
+/// One integer cell (`column` of row `id` of `table`) that a call reads with the first
+/// search it runs, as one more column of that search's statement: a call whose check
+/// can wait until its end (a read-only call going by a cache signal it assumed; see
+/// `rpc`) then costs no round trip of its own. The cell's value as that statement saw it
+/// is kept once; a search finding no row leaves it unread.
+#[derive(Debug)]
+pub struct Rider {
+    table: &'static str,
+    column: &'static str,
+    id: i64,
+    seen: OnceLock<i64>,
+}
+
+/// The result column a rider is read into (fields never start with `__`).
+pub(crate) const RIDER_COLUMN: &str = "__rider";
+
+impl Rider {
+    pub fn new(table: &'static str, column: &'static str, id: i64) -> Rider {
+        Rider {
+            table,
+            column,
+            id,
+            seen: OnceLock::new(),
+        }
+    }
+
+    /// The value read with a search, if one ran and found a row.
+    pub fn seen(&self) -> Option<i64> {
+        self.seen.get().copied()
+    }
+
+    /// The cell as a scalar subquery to select beside a search's columns.
+    pub(crate) fn subquery(&self) -> sea_orm::sea_query::SimpleExpr {
+        let q = Query::select()
+            .column(Alias::new(self.column))
+            .from(Alias::new(self.table))
+            .and_where(Expr::col(Alias::new("id")).eq(self.id))
+            .to_owned();
+        sea_orm::sea_query::SimpleExpr::SubQuery(None, Box::new(q.into_sub_query_statement()))
+    }
+
+    pub(crate) fn saw(&self, value: i64) {
+        let _ = self.seen.set(value);
+    }
 }
 
 impl<'a> Env<'a> {
@@ -120,6 +168,7 @@ impl<'a> Env<'a> {
             context: Map::new(),
             host,
             cache_signal: None,
+            rider: None,
         }
     }
 
@@ -166,6 +215,19 @@ impl<'a> Env<'a> {
     /// The cache signal the call already read, if it read one.
     pub fn cache_signal(&self) -> Option<i64> {
         self.cache_signal
+    }
+
+    /// This environment (and those derived from it) reading `rider` with the first
+    /// search that finds a row.
+    pub fn with_rider(&self, rider: Arc<Rider>) -> Env<'a> {
+        let mut e = self.clone();
+        e.rider = Some(rider);
+        e
+    }
+
+    /// The rider still to read, if any.
+    pub(crate) fn pending_rider(&self) -> Option<&Rider> {
+        self.rider.as_deref().filter(|r| r.seen().is_none())
     }
 
     pub fn with_context(&self, key: &str, value: Value) -> Env<'a> {

@@ -23,5 +23,5 @@ mod write;
 pub mod x2many;
 
 pub use access::{group_display_name, group_name};
-pub use env::{row_id, Env, Operation, UserInfo, SUPERUSER_ID};
+pub use env::{row_id, Env, Operation, Rider, UserInfo, SUPERUSER_ID};
 pub use registry::{ModelDef, Registry};

@@ -11,7 +11,7 @@ use sea_orm::DbBackend;
 use serde_json::{json, Map, Value};
 
 use super::domain::{Domain, Op};
-use super::env::{ids_of, invalid_field, row_id, Env, Operation};
+use super::env::{ids_of, invalid_field, row_id, Env, Operation, RIDER_COLUMN};
 use super::registry::ModelDef;
 use super::values;
 use crate::errors::{OdooError, OdooResult};
@@ -250,7 +250,14 @@ impl<'a> Env<'a> {
             );
             joined.push((f.name, co, rec, column));
         }
+        let rider = self.pending_rider();
+        if let Some(rider) = rider {
+            q.expr_as(rider.subquery(), Alias::new(RIDER_COLUMN));
+        }
         let rows = self.query_all(self.build(&q)).await?;
+        if let (Some(rider), Some(row)) = (rider, rows.first()) {
+            rider.saw(row_id(row, RIDER_COLUMN)?);
+        }
         let mut fetched = Fetched {
             ids: Vec::with_capacity(rows.len()),
             values: HashMap::with_capacity(rows.len()),

@@ -352,38 +352,84 @@ async fn run_model_call(
 }
 
 /// A read-only call with a session: the session is checked and the call run in one
-/// read-only transaction (the cache signal, then the call's own queries); an expired
-/// session's deletion or a live one's use is written afterwards.
+/// read-only transaction; an expired session's deletion or a live one's use is written
+/// afterwards.
+///
+/// The cache signal decides whether the cached session, user and settings may be used.
+/// Once this process has read it, a call first goes by the value it last read and
+/// checks that value afterwards, with the call's first search (a [`crate::orm::Rider`]: no round
+/// trip of its own) or, when no search found a row, on its own at the end: if it did
+/// not move, the call saw exactly what reading it first would have let it see (nothing
+/// changed between the caches' loading and that reading); if it moved, the answer is
+/// dropped, nothing having been written or sent, and the call runs again after reading
+/// the signal first.
 async fn read_call_with_session(
     services: &Arc<Services>,
     session_id: Option<&str>,
     call: model_call::ModelCall,
 ) -> OdooResult<Reply> {
-    let (found, outcome) = in_transaction!(read services, |tx| {
-        // The signal is read once, here: the session check and the call's own cached
-        // values (a payment's Stripe settings) go by the same reading.
-        let system = system(services, &tx);
-        let signal = services.auth.cache.sync(&system).await?;
-        let system = system.with_cache_signal(signal);
-        match session::lookup(&system, &services.auth, session_id).await? {
-            session::Lookup::Live { session, touch } => {
-                tracing::Span::current().record("uid", session.uid);
-                let context = call
-                    .context
-                    .clone()
-                    .unwrap_or_else(|| session.context.clone());
-                let env = system.for_user(session.user.clone(), context.clone())?;
-                let outcome = call.run(&env).await?;
-                Ok((session::Lookup::Live { session, touch }, Some((context, outcome))))
+    let assumed = services.auth.cache.generation();
+    let mut checked = None;
+    if assumed > 0 {
+        checked = in_transaction!(read services, |tx| {
+            let rider = Arc::new(crate::auth::cache::signal_rider());
+            let system = system(services, &tx)
+                .with_cache_signal(assumed)
+                .with_rider(rider.clone());
+            let result = Box::pin(session_and_call(services, &system, session_id, &call)).await;
+            let seen = match rider.seen() {
+                Some(value) => value,
+                None => crate::auth::cache::read_signal(&system).await?,
+            };
+            if seen == assumed {
+                result.map(Some)
+            } else {
+                Ok(None)
             }
-            other => Ok((other, None)),
-        }
-    })?;
+        })?;
+    }
+    let (found, outcome) = match checked {
+        Some(done) => done,
+        None => in_transaction!(read services, |tx| {
+            let system = system(services, &tx);
+            let signal = services.auth.cache.sync(&system).await?;
+            let system = system.with_cache_signal(signal);
+            Box::pin(session_and_call(services, &system, session_id, &call)).await
+        })?,
+    };
     let session = settle_session(services, found).await?;
     let Some((context, outcome)) = outcome else {
         return Err(OdooError::SessionExpired);
     };
     settle(services, session.user.clone(), context, outcome).await
+}
+
+/// The session `session_id` names, looked up as `system` (whose cache signal is set),
+/// and, when it is live, `call` run as its user. Its callers box it: the call's future
+/// is deep (domains, x2many commands), and two of them side by side in one poll frame
+/// overflowed a debug build's 2 MiB worker stack.
+async fn session_and_call(
+    services: &Arc<Services>,
+    system: &Env<'_>,
+    session_id: Option<&str>,
+    call: &model_call::ModelCall,
+) -> OdooResult<(session::Lookup, Option<(Map<String, Value>, Outcome)>)> {
+    match session::lookup(system, &services.auth, session_id).await? {
+        session::Lookup::Live { session, touch } => {
+            tracing::Span::current().record("uid", session.uid);
+            let context = call
+                .context
+                .clone()
+                .unwrap_or_else(|| session.context.clone());
+            let env = system.for_user(session.user.clone(), context.clone())?;
+            let outcome = call.run(&env).await?;
+            Ok((
+                session::Lookup::Live { session, touch },
+                Some((context, outcome)),
+            ))
+        }
+        other => Ok((other, None)),
+    }
 }
 
 /// What a call left for after its commit: Stripe is called only now, with no

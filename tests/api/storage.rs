@@ -244,3 +244,59 @@ both!(reads_do_not_wait_for_a_writer, |app| {
         json!(7)
     );
 });
+
+both!(a_read_that_found_rows_by_stale_caches_runs_again, |app| {
+    // Process B answers a read-only call by what it cached, then checks the cache
+    // signal with the call's own search (or on its own when that search found
+    // nothing). A change through process A in between must make B's answer the one
+    // it would give after the change: searches that find rows, and refusals.
+    let other = spawn_app_on(&app.services.settings.database_url, |s| s.demo = false).await;
+    let admin = app.as_user("admin").await;
+    let methods = |client: Client| async move {
+        client
+            .call(
+                "pos.payment.method",
+                "search_read",
+                json!([[]]),
+                json!({"fields": ["name", "journal_id"]}),
+            )
+            .await
+    };
+
+    // A logout through A: B's cached session found rows, then is gone.
+    let cashier = app.as_user("cashier").await;
+    let on_b = cashier.on(&other);
+    let rows = methods(on_b.clone()).await.unwrap();
+    assert!(!rows.as_array().unwrap().is_empty(), "{rows}");
+    assert_eq!(methods(on_b.clone()).await.unwrap(), rows);
+    cashier.rpc("/web/session/destroy", json!({})).await;
+    let gone = methods(on_b.clone()).await.unwrap_err();
+    assert_eq!(gone["code"], json!(100), "{gone}");
+
+    // A refusal by cached groups, then a group given through A: B now answers rows.
+    let employee = app.as_user("employee").await;
+    let employee_on_b = employee.on(&other);
+    let refused = methods(employee_on_b.clone()).await.unwrap_err();
+    assert_error(&refused, "odoo.exceptions.AccessError", "");
+    assert!(methods(employee_on_b.clone()).await.is_err());
+    let pos_user = app.xmlid("point_of_sale.group_pos_user").await;
+    admin
+        .write(
+            "res.users",
+            &[employee.uid],
+            json!({"groups_id": [[4, pos_user]]}),
+        )
+        .await;
+    assert_eq!(methods(employee_on_b.clone()).await.unwrap(), rows);
+
+    // A group taken away through A: rows by the cached groups, then a refusal.
+    admin
+        .write(
+            "res.users",
+            &[employee.uid],
+            json!({"groups_id": [[3, pos_user]]}),
+        )
+        .await;
+    let refused = methods(employee_on_b.clone()).await.unwrap_err();
+    assert_error(&refused, "odoo.exceptions.AccessError", "");
+});
