@@ -4,6 +4,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::SendRequest;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -23,8 +26,8 @@ pub enum Scenario {
     PaymentIntent,
     /// Intent, tap on the simulated reader (two simulator calls), capture: four requests.
     CardPayment,
-    /// The same four requests straight to the simulator (intent and capture with the
-    /// parameters our server sends): what the payment path costs without our server.
+    /// The same four requests straight to the simulator, intent and capture with the
+    /// parameters and headers our server sends: what the payment path costs without it.
     CardPaymentDirect,
     /// `res.partner search_read` on an indexed column, one row out of all.
     SelectiveSearch,
@@ -65,54 +68,163 @@ pub struct Target {
 }
 
 pub struct Conn {
-    http: reqwest::Client,
     target: Arc<Target>,
     worker: usize,
+    /// The keep-alive connection to the target, and the one to the simulator.
+    server: Http1,
+    simulator: Http1,
+    /// `Bearer` and the simulator's key.
+    sim_authorization: String,
 }
 
 #[derive(Debug)]
 pub struct Failed(pub String);
 
+/// One keep-alive HTTP/1.1 connection (hyper's client connection, no pool): the load
+/// generator shares the cores with the server, so it spends as little as it can per
+/// request, as wrk does. Reconnects after an error.
+struct Http1 {
+    /// `http://host:port`.
+    base: String,
+    sender: Option<SendRequest<Full<Bytes>>>,
+}
+
+impl Http1 {
+    fn new(base: &str) -> Http1 {
+        Http1 {
+            base: base.to_string(),
+            sender: None,
+        }
+    }
+
+    async fn connect(&self) -> Result<SendRequest<Full<Bytes>>, Failed> {
+        let authority = self.base.trim_start_matches("http://");
+        let stream = tokio::net::TcpStream::connect(authority)
+            .await
+            .map_err(|e| Failed(format!("connect {authority}: {e}")))?;
+        stream
+            .set_nodelay(true)
+            .map_err(|e| Failed(e.to_string()))?;
+        let (sender, connection) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+                .await
+                .map_err(|e| Failed(e.to_string()))?;
+        tokio::spawn(connection);
+        Ok(sender)
+    }
+
+    /// POSTs `body` to `path`; the answer's body when the status is 200.
+    async fn post(
+        &mut self,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Bytes,
+    ) -> Result<Bytes, Failed> {
+        let mut sender = match self.sender.take() {
+            Some(s) if !s.is_closed() => s,
+            _ => self.connect().await?,
+        };
+        sender.ready().await.map_err(|e| Failed(e.to_string()))?;
+        let mut request = http::Request::post(path)
+            .header(http::header::HOST, self.base.trim_start_matches("http://"));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let request = request
+            .body(Full::new(body))
+            .map_err(|e| Failed(e.to_string()))?;
+        let response = sender
+            .send_request(request)
+            .await
+            .map_err(|e| Failed(e.to_string()))?;
+        let status = response.status();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| Failed(e.to_string()))?
+            .to_bytes();
+        self.sender = Some(sender);
+        if status != http::StatusCode::OK {
+            let text = String::from_utf8_lossy(&body);
+            let text: String = text.chars().take(300).collect();
+            return Err(Failed(format!("{path}: HTTP {status}: {text}")));
+        }
+        Ok(body)
+    }
+}
+
+/// An answer as it came: checked for an `error` member without building it, parsed
+/// only where the scenario needs a value from it.
+pub struct Answer {
+    body: Bytes,
+    /// A JSON-RPC answer (its value is `result`), or the simulator's (the whole body).
+    rpc: bool,
+}
+
+/// Only whether the answer carries an `error` member (values skipped, not built).
+#[derive(serde::Deserialize)]
+struct ErrorMember {
+    error: Option<serde::de::IgnoredAny>,
+}
+
+impl Answer {
+    fn checked(body: Bytes, rpc: bool, what: &str) -> Result<Answer, Failed> {
+        let check: ErrorMember =
+            serde_json::from_slice(&body).map_err(|e| Failed(format!("{what}: not JSON ({e})")))?;
+        let answer = Answer { body, rpc };
+        match check.error {
+            Some(_) => Err(Failed(format!("{what}: {}", answer.whole()["error"]))),
+            None => Ok(answer),
+        }
+    }
+
+    fn whole(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+
+    /// The result (JSON-RPC) or the body (simulator).
+    pub fn value(&self) -> Value {
+        let mut v = self.whole();
+        if self.rpc {
+            v["result"].take()
+        } else {
+            v
+        }
+    }
+}
+
 impl Conn {
     pub fn new(target: Arc<Target>, worker: usize) -> Conn {
-        let http = reqwest::Client::builder()
-            .pool_max_idle_per_host(1)
-            .tcp_nodelay(true)
-            .http1_only()
-            .build()
-            .expect("HTTP client");
         Conn {
-            http,
+            server: Http1::new(&target.base),
+            simulator: Http1::new(&target.sim_base),
+            sim_authorization: format!("Bearer {SIM_KEY}"),
             target,
             worker,
         }
     }
 
-    async fn rpc(&self, path: &str, cookie: &str, params: Value) -> Result<Value, Failed> {
+    async fn rpc(&mut self, path: &str, cookie: &str, params: Value) -> Result<Answer, Failed> {
         let body = json!({"jsonrpc": "2.0", "method": "call", "params": params, "id": 1});
-        let resp = self
-            .http
-            .post(format!("{}{}", self.target.base, path))
-            .header("Cookie", format!("session_id={cookie}"))
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| Failed(e.to_string()))?;
-        let v: Value = resp.json().await.map_err(|e| Failed(e.to_string()))?;
-        match v.get("error") {
-            Some(e) => Err(Failed(format!("{path}: {e}"))),
-            None => Ok(v["result"].clone()),
-        }
+        let body = Bytes::from(serde_json::to_vec(&body).map_err(|e| Failed(e.to_string()))?);
+        let cookie = format!("session_id={cookie}");
+        let headers = [
+            ("content-type", "application/json"),
+            ("cookie", cookie.as_str()),
+        ];
+        let answer = self.server.post(path, &headers, body).await?;
+        Answer::checked(answer, true, path)
     }
 
     async fn call_kw(
-        &self,
+        &mut self,
         cookie: &str,
         model: &str,
         method: &str,
         args: Value,
         kwargs: Value,
-    ) -> Result<Value, Failed> {
+    ) -> Result<Answer, Failed> {
         self.rpc(
             "/web/dataset/call_kw",
             cookie,
@@ -121,30 +233,58 @@ impl Conn {
         .await
     }
 
-    async fn sim(&self, path: &str, form: &[(&str, &str)]) -> Result<Value, Failed> {
+    async fn sim(&mut self, path: &str, form: &[(&str, &str)]) -> Result<Answer, Failed> {
+        self.sim_request(path, form, false).await
+    }
+
+    /// A simulator request as our server sends it: with its `Stripe-Version` (Odoo 18's,
+    /// under which a PaymentIntent carries its charges) and a fresh `Idempotency-Key`
+    /// (which Stripe stores with the answer).
+    async fn sim_as_server(&mut self, path: &str, form: &[(&str, &str)]) -> Result<Answer, Failed> {
+        self.sim_request(path, form, true).await
+    }
+
+    async fn sim_request(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        as_server: bool,
+    ) -> Result<Answer, Failed> {
         if self.target.baseline {
             return self.rpc("/", "", json!({"path": path})).await;
         }
-        let resp = self
-            .http
-            .post(format!("{}/v1{}", self.target.sim_base, path))
-            .form(form)
-            .bearer_auth(SIM_KEY)
-            .send()
-            .await
-            .map_err(|e| Failed(e.to_string()))?;
-        let v: Value = resp.json().await.map_err(|e| Failed(e.to_string()))?;
-        match v.get("error") {
-            Some(e) => Err(Failed(format!("simulator {path}: {e}"))),
-            None => Ok(v),
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let idempotency_key = uuid::Uuid::new_v4().to_string();
+        let mut headers = vec![
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("authorization", self.sim_authorization.as_str()),
+        ];
+        if as_server {
+            headers.push((
+                "stripe-version",
+                odoo_pos_stripe::stripe::client::DEFAULT_API_VERSION,
+            ));
+            headers.push(("idempotency-key", idempotency_key.as_str()));
         }
+        let path = format!("/v1{path}");
+        let answer = self
+            .simulator
+            .post(&path, &headers, Bytes::from(body))
+            .await?;
+        Answer::checked(answer, false, &path)
     }
 
     /// The card tapped on this connection's simulated reader: the intent handed to the
     /// reader, then a card presented (two simulator calls).
-    async fn tap(&self, intent: &str) -> Result<(), Failed> {
-        let t = &*self.target;
-        let reader = t.readers.get(self.worker).cloned().unwrap_or_default();
+    async fn tap(&mut self, intent: &str) -> Result<(), Failed> {
+        let reader = self
+            .target
+            .readers
+            .get(self.worker)
+            .cloned()
+            .unwrap_or_default();
         self.sim(
             &format!("/terminal/readers/{reader}/process_payment_intent"),
             &[("payment_intent", intent)],
@@ -160,8 +300,8 @@ impl Conn {
 
     /// One iteration; returns the results of the calls it made (the bench answers the
     /// baseline's calls with the first of them).
-    pub async fn run(&self, scenario: Scenario, i: u64) -> Result<Value, Failed> {
-        let t = &*self.target;
+    pub async fn run(&mut self, scenario: Scenario, i: u64) -> Result<Answer, Failed> {
+        let t = self.target.clone();
         match scenario {
             Scenario::SearchRead => {
                 self.call_kw(
@@ -183,7 +323,7 @@ impl Conn {
                 .await
             }
             Scenario::CreateWrite => {
-                let id = self
+                let created = self
                     .call_kw(
                         &t.admin,
                         "res.partner",
@@ -192,10 +332,10 @@ impl Conn {
                         json!({}),
                     )
                     .await?;
-                let id = if t.baseline { json!(1) } else { id };
+                let id = if t.baseline { json!(1) } else { created.value() };
                 self.call_kw(&t.admin, "res.partner", "write", json!([[id], {"city": "Brussels"}]), json!({}))
                     .await?;
-                Ok(id)
+                Ok(created)
             }
             Scenario::PaymentIntent => {
                 self.call_kw(
@@ -217,7 +357,7 @@ impl Conn {
                         json!({}),
                     )
                     .await?;
-                let id = pi["id"].as_str().unwrap_or("pi_baseline").to_string();
+                let id = pi.value()["id"].as_str().unwrap_or("pi_baseline").to_string();
                 self.tap(&id).await?;
                 let done = self
                     .call_kw(
@@ -228,14 +368,14 @@ impl Conn {
                         json!({"amount": 12.5, "context": {"stripe_currency_rounding": 0.01}}),
                     )
                     .await?;
-                if !t.baseline && done["status"] != json!("succeeded") {
-                    return Err(Failed(format!("capture: {done}")));
+                if !t.baseline && done.value()["status"] != json!("succeeded") {
+                    return Err(Failed(format!("capture: {}", done.value())));
                 }
                 Ok(done)
             }
             Scenario::CardPaymentDirect => {
                 let pi = self
-                    .sim(
+                    .sim_as_server(
                         "/payment_intents",
                         &[
                             ("currency", "usd"),
@@ -245,16 +385,16 @@ impl Conn {
                         ],
                     )
                     .await?;
-                let id = pi["id"].as_str().unwrap_or("pi_baseline").to_string();
+                let id = pi.value()["id"].as_str().unwrap_or("pi_baseline").to_string();
                 self.tap(&id).await?;
                 let done = self
-                    .sim(
+                    .sim_as_server(
                         &format!("/payment_intents/{id}/capture"),
                         &[("amount_to_capture", "1250")],
                     )
                     .await?;
-                if !t.baseline && done["status"] != json!("succeeded") {
-                    return Err(Failed(format!("capture: {done}")));
+                if !t.baseline && done.value()["status"] != json!("succeeded") {
+                    return Err(Failed(format!("capture: {}", done.value())));
                 }
                 Ok(done)
             }
@@ -316,7 +456,7 @@ pub async fn load(
     let end = measure_from + duration;
     let mut tasks = Vec::new();
     for worker in 0..connections {
-        let conn = Conn::new(target.clone(), worker);
+        let mut conn = Conn::new(target.clone(), worker);
         tasks.push(tokio::spawn(async move {
             let mut samples = Vec::new();
             let mut errors = 0u64;

@@ -287,11 +287,12 @@ async fn main() {
             readers,
             partner_rows: 1,
         };
-        let probe = Conn::new(Arc::new(target.clone()), 0);
+        let mut probe = Conn::new(Arc::new(target.clone()), 0);
         let methods = probe
             .run(Scenario::SearchRead, 0)
             .await
-            .expect("search_read probe");
+            .expect("search_read probe")
+            .value();
         target.stripe_method = methods
             .as_array()
             .and_then(|ms| {
@@ -312,7 +313,8 @@ async fn main() {
             let probe: Value = Conn::new(target.clone(), 0)
                 .run(scenario, 0)
                 .await
-                .unwrap_or_else(|e| panic!("{} probe: {}", scenario.label(), e.0));
+                .unwrap_or_else(|e| panic!("{} probe: {}", scenario.label(), e.0))
+                .value();
             let ours = sweep(&plan, &target, scenario, connections).await;
             if !baseline_points.keys().any(|(s, _)| *s == si) {
                 bare.answer_with(probe);
