@@ -256,17 +256,17 @@ impl Conn {
         let body = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(form)
             .finish();
-        let idempotency_key = uuid::Uuid::new_v4().to_string();
+        let idempotency_key = as_server.then(|| uuid::Uuid::new_v4().to_string());
         let mut headers = vec![
             ("content-type", "application/x-www-form-urlencoded"),
             ("authorization", self.sim_authorization.as_str()),
         ];
-        if as_server {
+        if let Some(key) = &idempotency_key {
             headers.push((
                 "stripe-version",
                 odoo_pos_stripe::stripe::client::DEFAULT_API_VERSION,
             ));
-            headers.push(("idempotency-key", idempotency_key.as_str()));
+            headers.push(("idempotency-key", key.as_str()));
         }
         let path = format!("/v1{path}");
         let answer = self
