@@ -53,7 +53,9 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         use sea_orm::sqlx::ConnectOptions as _;
         let options =
             sea_orm::sqlx::postgres::PgConnectOptions::from_str(url)?.disable_statement_logging();
-        let pool = postgres_pool_options().connect_with(options).await?;
+        let pool = postgres_pool_options(postgres_pool_size())
+            .connect_with(options)
+            .await?;
         Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(pool))
     }
 }
@@ -62,14 +64,14 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
 /// ping) on its way out of the pool.
 const PING_AFTER_IDLE: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// The pools' options on PostgreSQL: [`postgres_pool_size`] connections, and a ping
+/// The pools' options on PostgreSQL: `size` connections, and a ping
 /// before handing out only a connection that sat unused for a while. sqlx pings every
 /// connection it hands out by default: one round trip more per call, for connections
 /// that were in use a millisecond ago. A connection that breaks under load fails its
 /// call and is dropped, as it would after a successful ping anyway.
-fn postgres_pool_options() -> sea_orm::sqlx::postgres::PgPoolOptions {
+fn postgres_pool_options(size: u32) -> sea_orm::sqlx::postgres::PgPoolOptions {
     sea_orm::sqlx::postgres::PgPoolOptions::new()
-        .max_connections(postgres_pool_size())
+        .max_connections(size)
         .test_before_acquire(false)
         .before_acquire(|conn, meta| {
             Box::pin(async move {
@@ -87,6 +89,18 @@ fn postgres_pool_options() -> sea_orm::sqlx::postgres::PgPoolOptions {
 pub fn postgres_pool_size() -> u32 {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
     (cores * 4).clamp(8, 64)
+}
+
+/// Read-only sessions on PostgreSQL: one per core and one more. A read-only call is
+/// one statement or a few, and holds its session from the first to its answer; a
+/// writer waits on commits and wants more. With PostgreSQL on the server's machine, its
+/// backends and the server share the cores: eight read sessions on two cores made
+/// them contend (BENCHMARKS.md, "Fifth round": 2.9k against 3.6k `search_read`/s at 64
+/// connections, p99 31-49 ms against 22-28 ms). A call past them waits its turn in the
+/// pool.
+pub fn postgres_read_pool_size() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
+    (cores + 1).clamp(2, 64)
 }
 
 /// Where read-only calls run: on a SQLite file, read-only connections beside the
@@ -130,7 +144,7 @@ pub fn readers(url: &str, writer: &DatabaseConnection) -> anyhow::Result<Readers
         let options = sea_orm::sqlx::postgres::PgConnectOptions::from_str(url)?
             .options([("default_transaction_read_only", "on")])
             .disable_statement_logging();
-        let pool = postgres_pool_options().connect_lazy_with(options);
+        let pool = postgres_pool_options(postgres_read_pool_size()).connect_lazy_with(options);
         return Ok(Readers::Postgres(pool));
     };
     let file = rest.trim_start_matches("//");
