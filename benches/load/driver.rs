@@ -451,30 +451,49 @@ pub async fn load(
     warmup: Duration,
     duration: Duration,
 ) -> Point {
+    let mut points = load_mix(target, &[scenario], connections, warmup, duration).await;
+    points.remove(0)
+}
+
+/// Runs `scenarios` in turn on each of `connections` connections (one iteration of the
+/// first, one of the second, ...): a warm-up, then `duration` measured, one point per
+/// scenario. Taken side by side this way, two scenarios meet the same state of the
+/// machine, which on a shared virtual machine moves by more than what they differ by
+/// when they run one after the other.
+pub async fn load_mix(
+    target: &Arc<Target>,
+    scenarios: &[Scenario],
+    connections: usize,
+    warmup: Duration,
+    duration: Duration,
+) -> Vec<Point> {
     let start = Instant::now();
     let measure_from = start + warmup;
     let end = measure_from + duration;
+    let kinds = scenarios.len();
     let mut tasks = Vec::new();
     for worker in 0..connections {
         let mut conn = Conn::new(target.clone(), worker);
+        let scenarios = scenarios.to_vec();
         tasks.push(tokio::spawn(async move {
-            let mut samples = Vec::new();
-            let mut errors = 0u64;
-            let mut first_error = None;
+            let mut samples = vec![Vec::new(); kinds];
+            let mut errors = vec![0u64; kinds];
+            let mut first_error = vec![None; kinds];
             let mut i = worker as u64 * 1_000_000;
             loop {
+                let k = i as usize % kinds;
                 let t = Instant::now();
                 if t >= end {
                     break;
                 }
-                let outcome = conn.run(scenario, i).await;
+                let outcome = conn.run(scenarios[k], i).await;
                 i += 1;
                 if t >= measure_from {
                     match outcome {
-                        Ok(_) => samples.push(t.elapsed()),
+                        Ok(_) => samples[k].push(t.elapsed()),
                         Err(e) => {
-                            errors += 1;
-                            first_error.get_or_insert(e.0);
+                            errors[k] += 1;
+                            first_error[k].get_or_insert(e.0);
                         }
                     }
                 }
@@ -482,25 +501,33 @@ pub async fn load(
             (samples, errors, first_error)
         }));
     }
-    let mut all = Vec::new();
-    let mut errors = 0;
-    let mut first_error = None;
+    let mut all = vec![Vec::new(); kinds];
+    let mut errors = vec![0; kinds];
+    let mut first_error: Vec<Option<String>> = vec![None; kinds];
     for task in tasks {
         let (samples, e, first) = task.await.expect("load task");
-        all.extend(samples);
-        errors += e;
-        if first_error.is_none() {
-            first_error = first;
+        for k in 0..kinds {
+            all[k].extend_from_slice(&samples[k]);
+            errors[k] += e[k];
+            if first_error[k].is_none() {
+                first_error[k] = first[k].clone();
+            }
         }
     }
-    all.sort();
-    Point {
-        connections,
-        iterations: all.len() as u64,
-        errors,
-        per_second: all.len() as f64 / duration.as_secs_f64(),
-        p50_ms: percentile(&all, 0.5),
-        p99_ms: percentile(&all, 0.99),
-        first_error,
-    }
+    all.into_iter()
+        .zip(errors)
+        .zip(first_error)
+        .map(|((mut all, errors), first_error)| {
+            all.sort();
+            Point {
+                connections,
+                iterations: all.len() as u64,
+                errors,
+                per_second: all.len() as f64 / duration.as_secs_f64(),
+                p50_ms: percentile(&all, 0.5),
+                p99_ms: percentile(&all, 0.99),
+                first_error,
+            }
+        })
+        .collect()
 }
