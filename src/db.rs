@@ -23,6 +23,11 @@ mod sqlite_reads;
 /// offers anyway, without `SQLITE_BUSY` surprises; reads go to [`readers`].
 /// PostgreSQL gets a pool sized for the machine ([`postgres_pool_size`]).
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    connect_sized(url, 0).await
+}
+
+/// [`connect`], with at most `maxconn` connections to PostgreSQL (0: [`postgres_pool_size`]).
+pub async fn connect_sized(url: &str, maxconn: u32) -> anyhow::Result<DatabaseConnection> {
     if let Some(rest) = url.strip_prefix("sqlite:") {
         let path = rest.trim_start_matches("//");
         let file = path.split('?').next().unwrap_or(path);
@@ -53,7 +58,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         use sea_orm::sqlx::ConnectOptions as _;
         let options =
             sea_orm::sqlx::postgres::PgConnectOptions::from_str(url)?.disable_statement_logging();
-        let pool = postgres_pool_options(postgres_pool_size())
+        let pool = postgres_pool_options(sized(maxconn, postgres_pool_size()))
             .connect_with(options)
             .await?;
         Ok(SqlxPostgresConnector::from_sqlx_postgres_pool(pool))
@@ -103,6 +108,15 @@ pub fn postgres_read_pool_size() -> u32 {
     (cores + 1).clamp(2, 64)
 }
 
+/// `maxconn` (the `db_maxconn` setting) when set, else `default`.
+fn sized(maxconn: u32, default: u32) -> u32 {
+    if maxconn == 0 {
+        default
+    } else {
+        maxconn
+    }
+}
+
 /// Where read-only calls run: on a SQLite file, read-only connections beside the
 /// writer ([`sqlite_reads`]); on PostgreSQL, a pool of read-only sessions ([`pg_reads`]);
 /// otherwise the writer's pool (`Shared`, in a `READ ONLY` transaction on PostgreSQL).
@@ -136,6 +150,16 @@ impl Readers {
 /// instead of writing. PostgreSQL: a second pool of read-only sessions. In-memory
 /// SQLite: the writer's pool. Connects lazily.
 pub fn readers(url: &str, writer: &DatabaseConnection) -> anyhow::Result<Readers> {
+    readers_sized(url, writer, 0)
+}
+
+/// [`readers`], with at most `maxconn` read-only sessions on PostgreSQL (0:
+/// [`postgres_read_pool_size`]).
+pub fn readers_sized(
+    url: &str,
+    writer: &DatabaseConnection,
+    maxconn: u32,
+) -> anyhow::Result<Readers> {
     let Some(rest) = url.strip_prefix("sqlite:") else {
         if writer.get_database_backend() != DbBackend::Postgres {
             return Ok(Readers::Shared(writer.clone()));
@@ -144,7 +168,8 @@ pub fn readers(url: &str, writer: &DatabaseConnection) -> anyhow::Result<Readers
         let options = sea_orm::sqlx::postgres::PgConnectOptions::from_str(url)?
             .options([("default_transaction_read_only", "on")])
             .disable_statement_logging();
-        let pool = postgres_pool_options(postgres_read_pool_size()).connect_lazy_with(options);
+        let pool = postgres_pool_options(sized(maxconn, postgres_read_pool_size()))
+            .connect_lazy_with(options);
         return Ok(Readers::Postgres(pool));
     };
     let file = rest.trim_start_matches("//");

@@ -26,6 +26,9 @@ pub struct Settings {
     pub login_cooldown_after: u32,
     /// Cooldown length in seconds (`OPS_LOGIN_COOLDOWN_SECONDS`).
     pub login_cooldown_seconds: u64,
+    /// Most connections of each PostgreSQL pool, the writer's and the read-only one;
+    /// 0: sized from the cores, see `db::postgres_pool_size` (`OPS_DB_MAXCONN`).
+    pub db_maxconn: u32,
     /// `tracing` filter (`OPS_LOG`).
     pub log: String,
     /// Mount the Stripe simulator at `/stripe-sim` (`OPS_STRIPE_SIMULATOR`). Unset: mounted
@@ -81,6 +84,7 @@ impl Default for Settings {
             password_rounds: 600_000,
             login_cooldown_after: 5,
             login_cooldown_seconds: 60,
+            db_maxconn: 0,
             log: "info".into(),
             stripe_simulator: None,
             stripe_sim_control_token: SecretSetting::default(),
@@ -174,6 +178,7 @@ impl serde::Serialize for SettingsDefaults {
         m.serialize_entry("password_rounds", &d.password_rounds)?;
         m.serialize_entry("login_cooldown_after", &d.login_cooldown_after)?;
         m.serialize_entry("login_cooldown_seconds", &d.login_cooldown_seconds)?;
+        m.serialize_entry("db_maxconn", &d.db_maxconn)?;
         m.serialize_entry("log", &d.log)?;
         // Left out when unset, so that "not set" stays distinguishable from "false".
         if let Some(mounted) = d.stripe_simulator {
@@ -273,10 +278,11 @@ mod tests {
         let loaded = Settings::load(None).unwrap();
         assert_eq!(loaded.stripe_simulator, None);
         assert!(loaded.stripe_sim_control_token.is_empty());
+        assert_eq!(loaded.db_maxconn, 0, "0: the pools sized from the cores");
         let file = std::env::temp_dir().join(format!("ops-settings-{}.toml", std::process::id()));
         std::fs::write(
             &file,
-            "stripe_simulator = true\nstripe_base_url = \"https://api.stripe.com\"\nstripe_sim_accepted_keys = \"sk_test_a1, sk_test_b2,\"\nstripe_sim_control_token = \"s3cret\"\n",
+            "stripe_simulator = true\nstripe_base_url = \"https://api.stripe.com\"\nstripe_sim_accepted_keys = \"sk_test_a1, sk_test_b2,\"\nstripe_sim_control_token = \"s3cret\"\ndb_maxconn = 6\n",
         )
         .unwrap();
         let loaded = Settings::load(file.to_str()).unwrap();
@@ -288,6 +294,7 @@ mod tests {
             ["sk_test_a1", "sk_test_b2"]
         );
         assert_eq!(loaded.stripe_sim_control_token.expose(), "s3cret");
+        assert_eq!(loaded.db_maxconn, 6);
         let printed = format!("{loaded:?}");
         assert!(
             !printed.contains("s3cret") && !printed.contains("sk_test_a1"),

@@ -242,4 +242,44 @@ mod tests {
             .await
             .unwrap();
     }
+
+    #[tokio::test]
+    #[ignore = "needs OPS_TEST_POSTGRES_URL"]
+    async fn db_maxconn_sizes_both_pools_and_zero_sizes_them_from_the_cores() {
+        let url = database("maxconn").await;
+        let max_of = |readers: &crate::db::Readers| match readers {
+            crate::db::Readers::Postgres(pool) => pool.options().get_max_connections(),
+            _ => panic!("PostgreSQL readers expected"),
+        };
+        let writer = crate::db::connect_sized(&url, 5).await.unwrap();
+        assert_eq!(
+            writer
+                .get_postgres_connection_pool()
+                .options()
+                .get_max_connections(),
+            5
+        );
+        let readers = crate::db::readers_sized(&url, &writer, 2).unwrap();
+        assert_eq!(max_of(&readers), 2);
+        let readers = crate::db::readers_sized(&url, &writer, 0).unwrap();
+        assert_eq!(max_of(&readers), crate::db::postgres_read_pool_size());
+        writer.close().await.unwrap();
+        let writer = crate::db::connect(&url).await.unwrap();
+        assert_eq!(
+            writer
+                .get_postgres_connection_pool()
+                .options()
+                .get_max_connections(),
+            crate::db::postgres_pool_size()
+        );
+        writer.close().await.unwrap();
+        let admin = Database::connect(std::env::var("OPS_TEST_POSTGRES_URL").unwrap())
+            .await
+            .unwrap();
+        let db = url.rsplit('/').next().unwrap();
+        admin
+            .execute_unprepared(&format!("DROP DATABASE \"{db}\" WITH (FORCE)"))
+            .await
+            .unwrap();
+    }
 }
