@@ -22,12 +22,9 @@ mod sqlite_reads;
 /// created. SQLite writes on one pooled connection: one writer at a time is what SQLite
 /// offers anyway, without `SQLITE_BUSY` surprises; reads go to [`readers`].
 /// PostgreSQL gets a pool sized for the machine ([`postgres_pool_size`]).
-pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
-    connect_sized(url, 0).await
-}
-
-/// [`connect`], with at most `maxconn` connections to PostgreSQL (0: [`postgres_pool_size`]).
-pub async fn connect_sized(url: &str, maxconn: u32) -> anyhow::Result<DatabaseConnection> {
+/// At most `maxconn` connections to PostgreSQL (the `db_maxconn` setting; 0:
+/// [`postgres_pool_size`]).
+pub async fn connect(url: &str, maxconn: u32) -> anyhow::Result<DatabaseConnection> {
     if let Some(rest) = url.strip_prefix("sqlite:") {
         let path = rest.trim_start_matches("//");
         let file = path.split('?').next().unwrap_or(path);
@@ -149,17 +146,8 @@ impl Readers {
 /// writer and never takes the write lock, and a call wrongly flagged read-only fails
 /// instead of writing. PostgreSQL: a second pool of read-only sessions. In-memory
 /// SQLite: the writer's pool. Connects lazily.
-pub fn readers(url: &str, writer: &DatabaseConnection) -> anyhow::Result<Readers> {
-    readers_sized(url, writer, 0)
-}
-
-/// [`readers`], with at most `maxconn` read-only sessions on PostgreSQL (0:
-/// [`postgres_read_pool_size`]).
-pub fn readers_sized(
-    url: &str,
-    writer: &DatabaseConnection,
-    maxconn: u32,
-) -> anyhow::Result<Readers> {
+/// At most `maxconn` read-only sessions on PostgreSQL (0: [`postgres_read_pool_size`]).
+pub fn readers(url: &str, writer: &DatabaseConnection, maxconn: u32) -> anyhow::Result<Readers> {
     let Some(rest) = url.strip_prefix("sqlite:") else {
         if writer.get_database_backend() != DbBackend::Postgres {
             return Ok(Readers::Shared(writer.clone()));

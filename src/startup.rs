@@ -42,7 +42,7 @@ pub struct Application {
 /// Connects, migrates, syncs metadata and, for an empty database with `demo` on, loads
 /// the demo fixtures.
 pub async fn prepare_database(settings: &Settings) -> anyhow::Result<sea_orm::DatabaseConnection> {
-    let db = crate::db::connect_sized(&settings.database_url, settings.db_maxconn).await?;
+    let db = crate::db::connect(&settings.database_url, settings.db_maxconn).await?;
     migrations::Migrator::up(&db, None).await?;
     crate::metadata::sync(&db, crate::addons::registry()).await?;
     Ok(db)
@@ -108,7 +108,7 @@ impl Application {
         let mut settings = settings;
         settings.listen = addr.to_string();
         let demo = settings.demo;
-        let reader = crate::db::readers_sized(&settings.database_url, &db, settings.db_maxconn)?;
+        let reader = crate::db::readers(&settings.database_url, &db, settings.db_maxconn)?;
         let services = Arc::new(
             Services::new(
                 settings,

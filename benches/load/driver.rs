@@ -506,11 +506,11 @@ pub async fn load_mix(
     let mut first_error: Vec<Option<String>> = vec![None; kinds];
     for task in tasks {
         let (samples, e, first) = task.await.expect("load task");
-        for k in 0..kinds {
-            all[k].extend_from_slice(&samples[k]);
-            errors[k] += e[k];
+        for (k, ((samples, e), first)) in samples.into_iter().zip(e).zip(first).enumerate() {
+            all[k].extend(samples);
+            errors[k] += e;
             if first_error[k].is_none() {
-                first_error[k] = first[k].clone();
+                first_error[k] = first;
             }
         }
     }

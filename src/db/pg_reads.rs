@@ -150,6 +150,18 @@ mod tests {
         format!("{prefix}/{db}")
     }
 
+    /// Drops the database [`database`] made.
+    async fn drop_database(url: &str) {
+        let admin = Database::connect(std::env::var("OPS_TEST_POSTGRES_URL").unwrap())
+            .await
+            .unwrap();
+        let db = url.rsplit('/').next().unwrap();
+        admin
+            .execute_unprepared(&format!("DROP DATABASE \"{db}\" WITH (FORCE)"))
+            .await
+            .unwrap();
+    }
+
     fn stmt(sql: &str, values: Vec<Value>) -> Statement {
         Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
     }
@@ -158,7 +170,7 @@ mod tests {
     #[ignore = "needs OPS_TEST_POSTGRES_URL"]
     async fn read_only_calls_decode_rows_and_cannot_write() {
         let url = database("decode").await;
-        let writer = crate::db::connect(&url).await.unwrap();
+        let writer = crate::db::connect(&url, 0).await.unwrap();
         writer
             .execute_unprepared(
                 "CREATE TABLE t (id serial PRIMARY KEY, flag boolean, n integer, big bigint, x double precision, \
@@ -169,7 +181,7 @@ mod tests {
             )
             .await
             .unwrap();
-        let readers = crate::db::readers(&url, &writer).unwrap();
+        let readers = crate::db::readers(&url, &writer, 0).unwrap();
         assert!(matches!(readers, crate::db::Readers::Postgres(_)));
         let tx = readers.begin().await.unwrap();
         let rows = tx
@@ -233,53 +245,33 @@ mod tests {
         assert_eq!(left.len(), 2, "the write changed nothing");
         drop(readers);
         writer.close().await.unwrap();
-        let admin = Database::connect(std::env::var("OPS_TEST_POSTGRES_URL").unwrap())
-            .await
-            .unwrap();
-        let db = url.rsplit('/').next().unwrap();
-        admin
-            .execute_unprepared(&format!("DROP DATABASE \"{db}\" WITH (FORCE)"))
-            .await
-            .unwrap();
+        drop_database(&url).await;
     }
 
     #[tokio::test]
     #[ignore = "needs OPS_TEST_POSTGRES_URL"]
     async fn db_maxconn_sizes_both_pools_and_zero_sizes_them_from_the_cores() {
         let url = database("maxconn").await;
+        let writer_max = |writer: &sea_orm::DatabaseConnection| {
+            writer
+                .get_postgres_connection_pool()
+                .options()
+                .get_max_connections()
+        };
         let max_of = |readers: &crate::db::Readers| match readers {
             crate::db::Readers::Postgres(pool) => pool.options().get_max_connections(),
             _ => panic!("PostgreSQL readers expected"),
         };
-        let writer = crate::db::connect_sized(&url, 5).await.unwrap();
-        assert_eq!(
-            writer
-                .get_postgres_connection_pool()
-                .options()
-                .get_max_connections(),
-            5
-        );
-        let readers = crate::db::readers_sized(&url, &writer, 2).unwrap();
+        let writer = crate::db::connect(&url, 5).await.unwrap();
+        assert_eq!(writer_max(&writer), 5);
+        let readers = crate::db::readers(&url, &writer, 2).unwrap();
         assert_eq!(max_of(&readers), 2);
-        let readers = crate::db::readers_sized(&url, &writer, 0).unwrap();
+        let readers = crate::db::readers(&url, &writer, 0).unwrap();
         assert_eq!(max_of(&readers), crate::db::postgres_read_pool_size());
         writer.close().await.unwrap();
-        let writer = crate::db::connect(&url).await.unwrap();
-        assert_eq!(
-            writer
-                .get_postgres_connection_pool()
-                .options()
-                .get_max_connections(),
-            crate::db::postgres_pool_size()
-        );
+        let writer = crate::db::connect(&url, 0).await.unwrap();
+        assert_eq!(writer_max(&writer), crate::db::postgres_pool_size());
         writer.close().await.unwrap();
-        let admin = Database::connect(std::env::var("OPS_TEST_POSTGRES_URL").unwrap())
-            .await
-            .unwrap();
-        let db = url.rsplit('/').next().unwrap();
-        admin
-            .execute_unprepared(&format!("DROP DATABASE \"{db}\" WITH (FORCE)"))
-            .await
-            .unwrap();
+        drop_database(&url).await;
     }
 }
