@@ -145,6 +145,7 @@ impl Application {
 /// endpoints and the login throttle need it).
 fn serve(listener: tokio::net::TcpListener, services: Arc<Services>) -> ServerHandle {
     let (stop, handle) = stop_channel();
+    tokio::spawn(timer_tick(stop.clone().shutdown()));
     let builder = Server::builder()
         .set_http_middleware(tower::ServiceBuilder::new().layer(OdooLayer { services }))
         .http_only()
@@ -181,6 +182,23 @@ fn serve(listener: tokio::net::TcpListener, services: Arc<Services>) -> ServerHa
         }
     });
     handle
+}
+
+/// Ticks once a second until `stopped`. tokio's timer wakes the thread that waits for
+/// I/O whenever a timer is set to expire before that thread's next wake-up; without a
+/// near tick, every request's timeout (the Stripe call's, the connection's) is such a
+/// timer and costs a cross-thread wake-up (BENCHMARKS.md, sixth round). With it, the
+/// next wake-up is never more than a second away and longer timeouts are set quietly.
+async fn timer_tick(stopped: impl std::future::Future<Output = ()>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tokio::pin!(stopped);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = &mut stopped => return,
+        }
+    }
 }
 
 /// Wraps jsonrpsee's per-connection service: every request gets the connection's peer

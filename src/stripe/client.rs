@@ -1,11 +1,14 @@
 //! HTTP transport to Stripe: auth, version pinning, idempotency keys, retries,
 //! error mapping and logging. Typed endpoint helpers live in `api.rs`.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, CONTENT_LENGTH, CONTENT_TYPE};
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use reqwest::Method;
 
+use super::direct::{DirectHttp, Failure};
 use super::retry::{jittered_backoff, parse_should_retry, should_retry_status};
 use super::secret::SecretKey;
 
@@ -23,6 +26,9 @@ pub struct StripeClientConfig {
     pub max_retries: u32,
     pub initial_backoff: Duration,
     pub max_backoff: Duration,
+    /// An `http://` base URL is called on the calling task ([`super::direct`]) rather
+    /// than through reqwest's connection tasks. `https://` always goes through reqwest.
+    pub inline_plain_http: bool,
 }
 
 /// Stripe's production API.
@@ -40,6 +46,7 @@ impl Default for StripeClientConfig {
             max_retries: 2,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(5),
+            inline_plain_http: true,
         }
     }
 }
@@ -229,6 +236,14 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
+/// What came back from one HTTP exchange, before it is judged.
+struct Raw {
+    status: u16,
+    request_id: Option<String>,
+    should_retry: Option<bool>,
+    body: Bytes,
+}
+
 /// The outcome of one HTTP attempt.
 struct Attempt {
     result: Result<StripeResponse, StripeError>,
@@ -241,6 +256,8 @@ struct Attempt {
 #[derive(Clone)]
 pub struct StripeClient {
     http: reqwest::Client,
+    /// Set when the base URL is `http://` and [`StripeClientConfig::inline_plain_http`].
+    direct: Option<Arc<DirectHttp>>,
     config: StripeClientConfig,
 }
 
@@ -258,11 +275,20 @@ impl StripeClient {
             .use_rustls_tls()
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
-            .user_agent(concat!("odoo-pos-stripe/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| StripeError::Transport(format!("could not build HTTP client: {e}")))?;
-        Ok(StripeClient { http, config })
+        let direct = config
+            .inline_plain_http
+            .then(|| DirectHttp::for_base_url(&config.base_url, config.connect_timeout))
+            .flatten()
+            .map(Arc::new);
+        Ok(StripeClient {
+            http,
+            direct,
+            config,
+        })
     }
 
     pub fn config(&self) -> &StripeClientConfig {
@@ -391,49 +417,25 @@ impl StripeClient {
         body: Option<&str>,
         idempotency_key: Option<&str>,
     ) -> Attempt {
-        let mut req = self
-            .http
-            .request(method.clone(), url)
-            .bearer_auth(key.expose())
-            .header("Stripe-Version", &self.config.api_version);
-        if let Some(body) = body {
-            req = req.header(CONTENT_TYPE, "application/x-www-form-urlencoded");
-            if body.is_empty() {
-                // hyper omits the length of an empty body; some servers and
-                // proxies want it on a POST (411 Length Required otherwise).
-                req = req.header(CONTENT_LENGTH, "0");
+        let raw = match &self.direct {
+            Some(direct) => {
+                self.exchange_direct(direct, method, key, url, body, idempotency_key)
+                    .await
             }
-            req = req.body(body.to_string());
-        }
-        if let Some(k) = idempotency_key {
-            req = req.header("Idempotency-Key", k);
-        }
-        // A failure to connect sent nothing; any other failure (lost connection,
-        // timeout, a body cut short) came after the request left.
-        let transport_failure = |e: reqwest::Error, status, request_id| Attempt {
-            retryable: !e.is_builder(),
-            result: Err(if e.is_connect() {
-                StripeError::Transport(describe_transport(&e, key))
-            } else {
-                StripeError::NoAnswer(describe_transport(&e, key))
-            }),
+            None => {
+                self.exchange_reqwest(method, key, url, body, idempotency_key)
+                    .await
+            }
+        };
+        let Raw {
             status,
             request_id,
+            should_retry,
+            body: bytes,
+        } = match raw {
+            Ok(raw) => raw,
+            Err(failed) => return failed,
         };
-
-        let resp = match req.send().await {
-            Ok(resp) => resp,
-            Err(e) => return transport_failure(e, None, None),
-        };
-        let status = resp.status().as_u16();
-        let headers = resp.headers();
-        let request_id = header_str(headers, "request-id").map(str::to_string);
-        let should_retry = parse_should_retry(header_str(headers, "stripe-should-retry"));
-        let bytes = match resp.bytes().await {
-            Ok(b) => b,
-            Err(e) => return transport_failure(e, Some(status), request_id),
-        };
-
         let success = (200..300).contains(&status);
         let result = if success {
             match serde_json::from_slice(&bytes) {
@@ -468,7 +470,146 @@ impl StripeClient {
             request_id,
         }
     }
+
+    async fn exchange_reqwest(
+        &self,
+        method: &Method,
+        key: &SecretKey,
+        url: &str,
+        body: Option<&str>,
+        idempotency_key: Option<&str>,
+    ) -> Result<Raw, Attempt> {
+        let mut req = self
+            .http
+            .request(method.clone(), url)
+            .bearer_auth(key.expose())
+            .header("Stripe-Version", &self.config.api_version);
+        if let Some(body) = body {
+            req = req.header(CONTENT_TYPE, "application/x-www-form-urlencoded");
+            if body.is_empty() {
+                // hyper omits the length of an empty body; some servers and
+                // proxies want it on a POST (411 Length Required otherwise).
+                req = req.header(CONTENT_LENGTH, "0");
+            }
+            req = req.body(body.to_string());
+        }
+        if let Some(k) = idempotency_key {
+            req = req.header("Idempotency-Key", k);
+        }
+        // A failure to connect sent nothing; any other failure (lost connection,
+        // timeout, a body cut short) came after the request left.
+        let transport_failure = |e: reqwest::Error, status, request_id| Attempt {
+            retryable: !e.is_builder(),
+            result: Err(if e.is_connect() {
+                StripeError::Transport(describe_transport(&e, key))
+            } else {
+                StripeError::NoAnswer(describe_transport(&e, key))
+            }),
+            status,
+            request_id,
+        };
+
+        let resp = match req.send().await {
+            Ok(resp) => resp,
+            Err(e) => return Err(transport_failure(e, None, None)),
+        };
+        let status = resp.status().as_u16();
+        let headers = resp.headers();
+        let request_id = header_str(headers, "request-id").map(str::to_string);
+        let should_retry = parse_should_retry(header_str(headers, "stripe-should-retry"));
+        match resp.bytes().await {
+            Ok(body) => Ok(Raw {
+                status,
+                request_id,
+                should_retry,
+                body,
+            }),
+            Err(e) => Err(transport_failure(e, Some(status), request_id)),
+        }
+    }
+
+    /// The same exchange as [`StripeClient::exchange_reqwest`], with the same
+    /// headers, on a connection polled by this task.
+    async fn exchange_direct(
+        &self,
+        direct: &DirectHttp,
+        method: &Method,
+        key: &SecretKey,
+        url: &str,
+        body: Option<&str>,
+        idempotency_key: Option<&str>,
+    ) -> Result<Raw, Attempt> {
+        let failed = |error: StripeError| Attempt {
+            retryable: true,
+            result: Err(error),
+            status: None,
+            request_id: None,
+        };
+        let request = match self.direct_request(method, key, url, body, idempotency_key) {
+            Ok(request) => request,
+            Err(e) => {
+                return Err(Attempt {
+                    retryable: false,
+                    ..failed(StripeError::Transport(scrub(&e, key)))
+                })
+            }
+        };
+        match direct.send(request, self.config.timeout).await {
+            Ok(answer) => Ok(Raw {
+                status: answer.status,
+                request_id: header_str(&answer.headers, "request-id").map(str::to_string),
+                should_retry: parse_should_retry(header_str(
+                    &answer.headers,
+                    "stripe-should-retry",
+                )),
+                body: answer.body,
+            }),
+            Err(Failure::Connect(e)) => Err(failed(StripeError::Transport(scrub(&e, key)))),
+            Err(Failure::Lost(e)) => Err(failed(StripeError::NoAnswer(scrub(&e, key)))),
+        }
+    }
+
+    fn direct_request(
+        &self,
+        method: &Method,
+        key: &SecretKey,
+        url: &str,
+        body: Option<&str>,
+        idempotency_key: Option<&str>,
+    ) -> Result<http::Request<http_body_util::Full<Bytes>>, String> {
+        let uri: http::Uri = url.parse().map_err(|e| format!("invalid URL: {e}"))?;
+        let host = uri.authority().ok_or("URL without a host")?.as_str();
+        let target = uri.path_and_query().map_or("/", |p| p.as_str());
+        let value = |v: &str| {
+            HeaderValue::from_str(v).map_err(|_| "a header value is not valid".to_string())
+        };
+        let mut authorization = value(&format!("Bearer {}", key.expose()))?;
+        authorization.set_sensitive(true);
+        let mut request = http::Request::builder()
+            .method(method.clone())
+            .uri(target)
+            .header(http::header::HOST, value(host)?)
+            .header(http::header::USER_AGENT, USER_AGENT)
+            .header(http::header::ACCEPT, "*/*")
+            .header(http::header::AUTHORIZATION, authorization)
+            .header("Stripe-Version", value(&self.config.api_version)?);
+        if body.is_some() {
+            request = request
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(CONTENT_LENGTH, body.map_or(0, str::len));
+        }
+        if let Some(k) = idempotency_key {
+            request = request.header("Idempotency-Key", value(k)?);
+        }
+        let body = Bytes::copy_from_slice(body.unwrap_or_default().as_bytes());
+        request
+            .body(http_body_util::Full::new(body))
+            .map_err(|e| format!("invalid request: {e}"))
+    }
 }
+
+/// Sent on every request, by either transport.
+const USER_AGENT: &str = concat!("odoo-pos-stripe/", env!("CARGO_PKG_VERSION"));
 
 /// The start of a response body, for error messages.
 fn snippet(bytes: &[u8], key: &SecretKey) -> String {

@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod client;
+mod direct;
 pub mod retry;
 pub mod secret;
 

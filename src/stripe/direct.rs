@@ -1,0 +1,303 @@
+//! Plain-HTTP transport for a Stripe base URL that is `http://` (the simulator, ours
+//! or another on the network): HTTP/1.1 keep-alive connections driven on the calling
+//! task.
+//!
+//! reqwest runs each connection on a task of its own: a request goes to that task
+//! through a channel, and the answer and its body come back through two more, so
+//! every Stripe call wakes another task, often on the other worker thread. On a
+//! loopback simulator that hand-off is a good share of what a payment call costs.
+//! Here the caller polls the connection itself while it waits for the answer, and
+//! puts it back in a small idle list when the answer is read. `https://` (Stripe
+//! itself) keeps reqwest: TLS, proxies and DNS are its job.
+
+use std::future::Future;
+use std::pin::{pin, Pin};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::{HeaderMap, Request, Uri};
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::{self, Connection, SendRequest};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpStream;
+
+/// Idle connections kept for reuse, at most.
+const MAX_IDLE: usize = 64;
+/// An idle connection older than this is closed rather than reused (reqwest keeps
+/// them 90 s; servers commonly drop them after 60 s or more).
+const IDLE_FOR: Duration = Duration::from_secs(50);
+
+type Conn = Connection<TokioIo<TcpStream>, Full<Bytes>>;
+
+struct Idle {
+    send: SendRequest<Full<Bytes>>,
+    conn: Conn,
+    since: Instant,
+}
+
+impl Idle {
+    /// Whether the connection can take a request now: polled once, so that a close
+    /// the server sent while it sat idle is read before it is chosen.
+    fn usable(&mut self) -> bool {
+        if self.since.elapsed() > IDLE_FOR {
+            return false;
+        }
+        let mut cx = Context::from_waker(futures::task::noop_waker_ref());
+        if Pin::new(&mut self.conn)
+            .poll_without_shutdown(&mut cx)
+            .is_ready()
+        {
+            return false;
+        }
+        matches!(self.send.poll_ready(&mut cx), Poll::Ready(Ok(())))
+    }
+}
+
+/// A response read to its end.
+pub(crate) struct Answer {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+/// Why an exchange failed.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// Nothing was sent: the connection could not be made (or timed out being made).
+    Connect(String),
+    /// The request may have left: the connection broke, or the answer was late.
+    Lost(String),
+}
+
+/// The connections to one `http://` host.
+pub(crate) struct DirectHttp {
+    /// `host:port`, as connected to.
+    address: String,
+    connect_timeout: Duration,
+    idle: Mutex<Vec<Idle>>,
+}
+
+impl DirectHttp {
+    /// For a base URL whose scheme is `http` (case-insensitively); `None` otherwise.
+    pub(crate) fn for_base_url(base_url: &str, connect_timeout: Duration) -> Option<DirectHttp> {
+        let uri: Uri = base_url.parse().ok()?;
+        if !uri.scheme_str()?.eq_ignore_ascii_case("http") {
+            return None;
+        }
+        let authority = uri.authority()?;
+        let address = format!(
+            "{}:{}",
+            authority.host(),
+            authority.port_u16().unwrap_or(80)
+        );
+        Some(DirectHttp {
+            address,
+            connect_timeout,
+            idle: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Sends `request` (its URI in origin form: path and query) and reads the answer,
+    /// all within `timeout`.
+    pub(crate) async fn send(
+        &self,
+        request: Request<Full<Bytes>>,
+        timeout: Duration,
+    ) -> Result<Answer, Failure> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let idle = match tokio::time::timeout_at(deadline, self.checkout()).await {
+            Ok(idle) => idle?,
+            Err(_) => {
+                return Err(Failure::Connect(format!(
+                    "timed out connecting to {}",
+                    self.address
+                )))
+            }
+        };
+        match tokio::time::timeout_at(deadline, exchange(idle, request)).await {
+            Ok((result, back)) => {
+                if let Some(back) = back {
+                    let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+                    if idle.len() < MAX_IDLE {
+                        idle.push(back);
+                    }
+                }
+                result
+            }
+            Err(_) => Err(Failure::Lost(format!(
+                "timed out after {} ms waiting for {}",
+                timeout.as_millis(),
+                self.address
+            ))),
+        }
+    }
+
+    /// The most recently used idle connection that is still open, else a new one.
+    async fn checkout(&self) -> Result<Idle, Failure> {
+        loop {
+            let last = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+            match last {
+                Some(mut idle) => {
+                    if idle.usable() {
+                        return Ok(idle);
+                    }
+                }
+                None => break,
+            }
+        }
+        let connect = TcpStream::connect(self.address.as_str());
+        let stream = match tokio::time::timeout(self.connect_timeout, connect).await {
+            Ok(Ok(stream)) => stream,
+            Ok(Err(e)) => {
+                return Err(Failure::Connect(format!(
+                    "tcp connect error to {}: {e}",
+                    self.address
+                )))
+            }
+            Err(_) => {
+                return Err(Failure::Connect(format!(
+                    "timed out connecting to {}",
+                    self.address
+                )))
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let (send, conn) = http1::handshake(TokioIo::new(stream))
+            .await
+            .map_err(|e| Failure::Connect(format!("HTTP handshake with {}: {e}", self.address)))?;
+        Ok(Idle {
+            send,
+            conn,
+            since: Instant::now(),
+        })
+    }
+}
+
+/// Sends one request on `idle`, polling its connection while the answer is awaited
+/// and read; gives the connection back when it can carry another request.
+async fn exchange(
+    idle: Idle,
+    request: Request<Full<Bytes>>,
+) -> (Result<Answer, Failure>, Option<Idle>) {
+    let Idle {
+        mut send, mut conn, ..
+    } = idle;
+    let mut closed = false;
+    let result = {
+        let mut answer = pin!(async {
+            let response = send.try_send_request(request).await.map_err(|e| {
+                // hyper hands the request back when none of it was written.
+                if e.message().is_some() {
+                    Failure::Connect(format!("connection closed before sending: {}", e.error()))
+                } else {
+                    Failure::Lost(describe(e.error()))
+                }
+            })?;
+            let (parts, body) = response.into_parts();
+            let body = body
+                .collect()
+                .await
+                .map_err(|e| Failure::Lost(describe(&e)))?
+                .to_bytes();
+            Ok(Answer {
+                status: parts.status.as_u16(),
+                headers: parts.headers,
+                body,
+            })
+        });
+        let inner = Arc::new(Inner::default());
+        std::future::poll_fn(|cx| {
+            inner.arm(cx.waker());
+            loop {
+                let waker = Waker::from(inner.clone());
+                let mut here = Context::from_waker(&waker);
+                if !closed
+                    && Pin::new(&mut conn)
+                        .poll_without_shutdown(&mut here)
+                        .is_ready()
+                {
+                    // Closed or broken: whatever is waiting hears it from hyper.
+                    closed = true;
+                }
+                if let Poll::Ready(done) = answer.as_mut().poll(&mut here) {
+                    inner.disarm();
+                    return Poll::Ready(done);
+                }
+                if !inner.disarm() {
+                    return Poll::Pending;
+                }
+                inner.arm(cx.waker());
+            }
+        })
+        .await
+    };
+    let back = (!closed && result.is_ok()).then(|| Idle {
+        send,
+        conn,
+        since: Instant::now(),
+    });
+    (result, back)
+}
+
+/// The waker the connection and the answer are polled with. The two wake each other
+/// (the request handed to the connection, the answer handed back): such a wake while
+/// this task polls them is noted and they are polled again at once, instead of
+/// waking the task from inside its own poll, which tokio treats as a yield (the task
+/// goes to the back of the queue and a parked worker thread is woken to take it).
+/// Wakes from elsewhere (the socket's readiness) wake the task.
+#[derive(Default)]
+struct Inner {
+    /// Set while the task polls; a wake then only sets `again`.
+    polling: AtomicBool,
+    again: AtomicBool,
+    task: Mutex<Option<Waker>>,
+}
+
+impl Inner {
+    fn arm(&self, task: &Waker) {
+        let mut slot = self.task.lock().unwrap_or_else(|e| e.into_inner());
+        if !slot.as_ref().is_some_and(|w| w.will_wake(task)) {
+            *slot = Some(task.clone());
+        }
+        self.again.store(false, Ordering::SeqCst);
+        self.polling.store(true, Ordering::SeqCst);
+    }
+
+    /// Ends a poll; true when a wake came during it (poll again).
+    fn disarm(&self) -> bool {
+        self.polling.store(false, Ordering::SeqCst);
+        self.again.swap(false, Ordering::SeqCst)
+    }
+}
+
+impl Wake for Inner {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.again.store(true, Ordering::SeqCst);
+        if !self.polling.load(Ordering::SeqCst) {
+            // A wake that came once the poll had ended (`again` is then cleared by
+            // the next arm): the task must run.
+            let task = self.task.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            if let Some(task) = task {
+                task.wake();
+            }
+        }
+    }
+}
+
+fn describe(e: &hyper::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
+}
