@@ -18,3 +18,4 @@ pub mod startup;
 pub mod stripe;
 pub mod stripe_sim;
 pub mod telemetry;
+pub mod wake;

@@ -12,9 +12,8 @@
 
 use std::future::Future;
 use std::pin::{pin, Pin};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll, Wake, Waker};
+use std::sync::Mutex;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -208,30 +207,15 @@ async fn exchange(
                 body,
             })
         });
-        let inner = Arc::new(Inner::default());
-        std::future::poll_fn(|cx| {
-            inner.arm(cx.waker());
-            loop {
-                let waker = Waker::from(inner.clone());
-                let mut here = Context::from_waker(&waker);
-                if !closed
-                    && Pin::new(&mut conn)
-                        .poll_without_shutdown(&mut here)
-                        .is_ready()
-                {
-                    // Closed or broken: whatever is waiting hears it from hyper.
-                    closed = true;
-                }
-                if let Poll::Ready(done) = answer.as_mut().poll(&mut here) {
-                    inner.disarm();
-                    return Poll::Ready(done);
-                }
-                if !inner.disarm() {
-                    return Poll::Pending;
-                }
-                inner.arm(cx.waker());
+        // The connection and the answer wake each other while this task polls them:
+        // `PollAgain` polls again instead of rescheduling the task (crate::wake).
+        crate::wake::PollAgain::new(std::future::poll_fn(|cx| {
+            if !closed && Pin::new(&mut conn).poll_without_shutdown(cx).is_ready() {
+                // Closed or broken: whatever is waiting hears it from hyper.
+                closed = true;
             }
-        })
+            answer.as_mut().poll(cx)
+        }))
         .await
     };
     let back = (!closed && result.is_ok()).then(|| Idle {
@@ -240,55 +224,6 @@ async fn exchange(
         since: Instant::now(),
     });
     (result, back)
-}
-
-/// The waker the connection and the answer are polled with. The two wake each other
-/// (the request handed to the connection, the answer handed back): such a wake while
-/// this task polls them is noted and they are polled again at once, instead of
-/// waking the task from inside its own poll, which tokio treats as a yield (the task
-/// goes to the back of the queue and a parked worker thread is woken to take it).
-/// Wakes from elsewhere (the socket's readiness) wake the task.
-#[derive(Default)]
-struct Inner {
-    /// Set while the task polls; a wake then only sets `again`.
-    polling: AtomicBool,
-    again: AtomicBool,
-    task: Mutex<Option<Waker>>,
-}
-
-impl Inner {
-    fn arm(&self, task: &Waker) {
-        let mut slot = self.task.lock().unwrap_or_else(|e| e.into_inner());
-        if !slot.as_ref().is_some_and(|w| w.will_wake(task)) {
-            *slot = Some(task.clone());
-        }
-        self.again.store(false, Ordering::SeqCst);
-        self.polling.store(true, Ordering::SeqCst);
-    }
-
-    /// Ends a poll; true when a wake came during it (poll again).
-    fn disarm(&self) -> bool {
-        self.polling.store(false, Ordering::SeqCst);
-        self.again.swap(false, Ordering::SeqCst)
-    }
-}
-
-impl Wake for Inner {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.again.store(true, Ordering::SeqCst);
-        if !self.polling.load(Ordering::SeqCst) {
-            // A wake that came once the poll had ended (`again` is then cleared by
-            // the next arm): the task must run.
-            let task = self.task.lock().unwrap_or_else(|e| e.into_inner()).clone();
-            if let Some(task) = task {
-                task.wake();
-            }
-        }
-    }
 }
 
 fn describe(e: &hyper::Error) -> String {
