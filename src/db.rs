@@ -122,7 +122,7 @@ pub enum Readers {
     Shared(DatabaseConnection),
     /// A pool of its own whose sessions are `default_transaction_read_only`; a call's
     /// statements run without `BEGIN`/`COMMIT` ([`pg_reads`]).
-    Postgres(sea_orm::sqlx::PgPool),
+    Postgres(std::sync::Arc<pg_reads::PgReads>),
     Sqlite(std::sync::Arc<sqlite_reads::SqliteReads>),
 }
 
@@ -156,9 +156,10 @@ pub fn readers(url: &str, writer: &DatabaseConnection, maxconn: u32) -> anyhow::
         let options = sea_orm::sqlx::postgres::PgConnectOptions::from_str(url)?
             .options([("default_transaction_read_only", "on")])
             .disable_statement_logging();
-        let pool = postgres_pool_options(sized(maxconn, postgres_read_pool_size()))
-            .connect_lazy_with(options);
-        return Ok(Readers::Postgres(pool));
+        let size = sized(maxconn, postgres_read_pool_size());
+        return Ok(Readers::Postgres(std::sync::Arc::new(
+            pg_reads::PgReads::new(options, size),
+        )));
     };
     let file = rest.trim_start_matches("//");
     let file = file.split('?').next().unwrap_or(file);

@@ -12,19 +12,82 @@
 //! Rows are typed from PostgreSQL's column types, as sea-orm's sqlx driver reads them.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
-use sea_orm::sqlx::postgres::{PgPool, PgRow};
-use sea_orm::sqlx::{Column, Postgres, Row, TypeInfo, ValueRef as _};
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
+use sea_orm::sqlx::{Column, ConnectOptions as _, Connection as _, Row, TypeInfo, ValueRef as _};
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ProxyDatabaseTrait, ProxyExecResult,
     ProxyRow, Statement, TransactionTrait, Value,
 };
 use sea_query_binder::SqlxValues;
 
-/// A read-only call's connection.
+/// The read-only sessions: at most `size` at once, kept open between calls.
+///
+/// Not sqlx's pool: it tests every connection given back to it with a round trip
+/// (`Sync`, then waiting for `ReadyForQuery`), in a task of its own, before another
+/// call may take it. For a read-only call of one statement that doubled the messages
+/// exchanged with PostgreSQL and kept each session busy a round trip longer
+/// (BENCHMARKS.md, sixth round). Here a session whose statements all ended goes back
+/// as it is; one whose statement was abandoned midway, or whose connection broke, is
+/// closed.
+pub struct PgReads {
+    options: PgConnectOptions,
+    size: u32,
+    slots: Arc<tokio::sync::Semaphore>,
+    /// Open sessions and when each was last given back.
+    idle: Mutex<Vec<(PgConnection, Instant)>>,
+}
+
+impl PgReads {
+    /// Sessions to `options` (which make them read-only), `size` at most; none is
+    /// opened before a call needs it.
+    pub fn new(options: PgConnectOptions, size: u32) -> PgReads {
+        PgReads {
+            options,
+            size,
+            slots: Arc::new(tokio::sync::Semaphore::new(size as usize)),
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The most sessions open at once.
+    pub fn max_connections(&self) -> u32 {
+        self.size
+    }
+
+    /// The last session given back, checked first when it sat idle long enough for
+    /// PostgreSQL or the network to have dropped it; else a new one.
+    async fn session(&self) -> Result<PgConnection, DbErr> {
+        loop {
+            let last = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+            let Some((mut conn, since)) = last else { break };
+            if since.elapsed() < super::PING_AFTER_IDLE || conn.ping().await.is_ok() {
+                return Ok(conn);
+            }
+        }
+        self.options.connect().await.map_err(conn_err)
+    }
+
+    fn give_back(&self, conn: PgConnection) {
+        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+        if idle.len() < self.size as usize {
+            idle.push((conn, Instant::now()));
+        }
+    }
+}
+
+/// A read-only call's session.
 struct ReadCall {
-    conn: tokio::sync::Mutex<sea_orm::sqlx::pool::PoolConnection<Postgres>>,
+    pool: Arc<PgReads>,
+    conn: tokio::sync::Mutex<Option<PgConnection>>,
+    /// False from a statement's start until it has ended (done, or refused by
+    /// PostgreSQL): a session left so (a broken connection, or the call dropped while
+    /// its statement ran) is closed instead of given back.
+    clean: AtomicBool,
+    _permit: tokio::sync::OwnedSemaphorePermit,
 }
 
 impl std::fmt::Debug for ReadCall {
@@ -33,11 +96,55 @@ impl std::fmt::Debug for ReadCall {
     }
 }
 
-/// A "transaction" for a read-only call on `pool` (whose sessions are read-only).
-pub async fn begin(pool: &PgPool) -> Result<DatabaseTransaction, DbErr> {
-    let conn = pool.acquire().await.map_err(conn_err)?;
+impl Drop for ReadCall {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.get_mut().take() {
+            if *self.clean.get_mut() {
+                self.pool.give_back(conn);
+            }
+        }
+    }
+}
+
+impl ReadCall {
+    async fn run<T>(
+        &self,
+        statement: Statement,
+        f: impl for<'c> FnOnce(
+            &'c mut PgConnection,
+            Statement,
+        )
+            -> futures::future::BoxFuture<'c, Result<T, sea_orm::sqlx::Error>>,
+    ) -> Result<T, DbErr> {
+        let mut guard = self.conn.lock().await;
+        let conn = guard
+            .as_mut()
+            .ok_or_else(|| DbErr::Conn(sea_orm::RuntimeErr::Internal("no session".into())))?;
+        self.clean.store(false, Ordering::SeqCst);
+        let done = f(conn, statement).await;
+        // PostgreSQL's refusal of a statement ends it (sqlx reads up to the next
+        // `ReadyForQuery` before the session's next use); any other error may not.
+        if matches!(&done, Ok(_) | Err(sea_orm::sqlx::Error::Database(_))) {
+            self.clean.store(true, Ordering::SeqCst);
+        }
+        done.map_err(query_err)
+    }
+}
+
+/// A "transaction" for a read-only call on one of `pool`'s sessions.
+pub async fn begin(pool: &Arc<PgReads>) -> Result<DatabaseTransaction, DbErr> {
+    let permit = pool
+        .slots
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| DbErr::Conn(sea_orm::RuntimeErr::Internal("read pool closed".into())))?;
+    let conn = pool.session().await?;
     let call = ReadCall {
-        conn: tokio::sync::Mutex::new(conn),
+        pool: pool.clone(),
+        conn: tokio::sync::Mutex::new(Some(conn)),
+        clean: AtomicBool::new(true),
+        _permit: permit,
     };
     let db = DatabaseConnection::ProxyDatabaseConnection(Arc::new(
         sea_orm::ProxyDatabaseConnection::new(DbBackend::Postgres, Arc::new(Box::new(call))),
@@ -57,20 +164,28 @@ fn bind(statement: &Statement) -> SqlxValues {
 #[async_trait::async_trait]
 impl ProxyDatabaseTrait for ReadCall {
     async fn query(&self, statement: Statement) -> Result<Vec<ProxyRow>, DbErr> {
-        let mut conn = self.conn.lock().await;
-        let rows = sea_orm::sqlx::query_with(&statement.sql, bind(&statement))
-            .fetch_all(&mut **conn)
-            .await
-            .map_err(query_err)?;
+        let rows = self
+            .run(statement, |conn, statement| {
+                Box::pin(async move {
+                    sea_orm::sqlx::query_with(&statement.sql, bind(&statement))
+                        .fetch_all(conn)
+                        .await
+                })
+            })
+            .await?;
         rows.iter().map(proxy_row).collect()
     }
 
     async fn execute(&self, statement: Statement) -> Result<ProxyExecResult, DbErr> {
-        let mut conn = self.conn.lock().await;
-        let done = sea_orm::sqlx::query_with(&statement.sql, bind(&statement))
-            .execute(&mut **conn)
-            .await
-            .map_err(query_err)?;
+        let done = self
+            .run(statement, |conn, statement| {
+                Box::pin(async move {
+                    sea_orm::sqlx::query_with(&statement.sql, bind(&statement))
+                        .execute(conn)
+                        .await
+                })
+            })
+            .await?;
         Ok(ProxyExecResult {
             last_insert_id: 0,
             rows_affected: done.rows_affected(),
@@ -248,6 +363,46 @@ mod tests {
         drop_database(&url).await;
     }
 
+    /// The backend process a read-only call runs on.
+    async fn backend(readers: &crate::db::Readers) -> i32 {
+        let tx = readers.begin().await.unwrap();
+        let row = tx
+            .query_one(stmt("SELECT pg_backend_pid() AS pid", vec![]))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by::<i32, _>("pid").unwrap()
+    }
+
+    #[tokio::test]
+    #[ignore = "needs OPS_TEST_POSTGRES_URL"]
+    async fn a_session_goes_back_as_it_is_unless_a_statement_was_cut_short() {
+        let url = database("reuse").await;
+        let writer = crate::db::connect(&url, 0).await.unwrap();
+        let readers = crate::db::readers(&url, &writer, 2).unwrap();
+        let first = backend(&readers).await;
+        assert_eq!(backend(&readers).await, first, "the session is reused");
+
+        // A statement PostgreSQL refuses ends cleanly: the session goes on.
+        let tx = readers.begin().await.unwrap();
+        assert!(tx.query_all(stmt("SELECT 1/0", vec![])).await.is_err());
+        drop(tx);
+        assert_eq!(backend(&readers).await, first);
+
+        // A call dropped while its statement runs: the session is closed.
+        let tx = readers.begin().await.unwrap();
+        let slow = tx.query_all(stmt("SELECT pg_sleep(5)", vec![]));
+        let cut = tokio::time::timeout(std::time::Duration::from_millis(100), slow).await;
+        assert!(cut.is_err(), "the statement was still running");
+        drop(tx);
+        let next = backend(&readers).await;
+        assert_ne!(next, first, "a session cut short is not given back");
+        assert_eq!(backend(&readers).await, next);
+        drop(readers);
+        drop(writer);
+        drop_database(&url).await;
+    }
+
     #[tokio::test]
     #[ignore = "needs OPS_TEST_POSTGRES_URL"]
     async fn db_maxconn_sizes_both_pools_and_zero_sizes_them_from_the_cores() {
@@ -259,7 +414,7 @@ mod tests {
                 .get_max_connections()
         };
         let max_of = |readers: &crate::db::Readers| match readers {
-            crate::db::Readers::Postgres(pool) => pool.options().get_max_connections(),
+            crate::db::Readers::Postgres(pool) => pool.max_connections(),
             _ => panic!("PostgreSQL readers expected"),
         };
         let writer = crate::db::connect(&url, 5).await.unwrap();
