@@ -208,12 +208,13 @@ async fn postgres_backend(admin_url: String) -> Backend {
         .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
         .await
         .expect("create database");
-    let (prefix, _) = admin_url
-        .rsplit_once('/')
-        .expect("a PostgreSQL URL with a database");
+    // The same server and parameters (`?sslmode=disable`, `?host=/var/run/postgresql`),
+    // another database.
+    let mut url = url::Url::parse(&admin_url).expect("a PostgreSQL URL");
+    url.set_path(&name);
     Backend {
         label: "PostgreSQL",
-        url: format!("{prefix}/{name}"),
+        url: url.to_string(),
         cleanup: Box::new(move || {
             Box::pin(async move {
                 let _ = admin
