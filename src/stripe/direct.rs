@@ -35,6 +35,8 @@ struct Idle {
     send: SendRequest<Full<Bytes>>,
     conn: Conn,
     since: Instant,
+    /// Opened for this request (not taken from the idle list).
+    new: bool,
 }
 
 impl Idle {
@@ -107,44 +109,59 @@ impl DirectHttp {
         timeout: Duration,
     ) -> Result<Answer, Failure> {
         let deadline = tokio::time::Instant::now() + timeout;
-        let idle = match tokio::time::timeout_at(deadline, self.checkout()).await {
-            Ok(idle) => idle?,
-            Err(_) => {
-                return Err(Failure::Connect(format!(
-                    "timed out connecting to {}",
-                    self.address
-                )))
-            }
-        };
-        match tokio::time::timeout_at(deadline, exchange(idle, request)).await {
-            Ok((result, back)) => {
-                if let Some(back) = back {
-                    let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
-                    if idle.len() < MAX_IDLE {
-                        idle.push(back);
-                    }
-                }
-                result
-            }
-            Err(_) => Err(Failure::Lost(format!(
-                "timed out after {} ms waiting for {}",
+        let late = |what: &str| {
+            format!(
+                "timed out after {} ms {what} {}",
                 timeout.as_millis(),
                 self.address
-            ))),
+            )
+        };
+        let mut request = request;
+        let mut fresh = false;
+        loop {
+            let idle = match tokio::time::timeout_at(deadline, self.checkout(fresh)).await {
+                Ok(idle) => idle?,
+                Err(_) => return Err(Failure::Connect(late("connecting to"))),
+            };
+            let reused = !idle.new;
+            let (result, back) =
+                match tokio::time::timeout_at(deadline, exchange(idle, request)).await {
+                    Ok(done) => done,
+                    Err(_) => return Err(Failure::Lost(late("waiting for"))),
+                };
+            if let Some(back) = back {
+                let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
+                if idle.len() < MAX_IDLE {
+                    idle.push(back);
+                }
+            }
+            match result {
+                Ok(answer) => return Ok(answer),
+                // A kept connection the server closed as the request went: nothing of it
+                // was written, so it goes again at once on a new connection (as reqwest's
+                // pool does), without spending one of the caller's retries.
+                Err(Exchange::Unsent(again, _)) if reused => {
+                    request = *again;
+                    fresh = true;
+                }
+                Err(Exchange::Unsent(_, error)) => return Err(Failure::Connect(error)),
+                Err(Exchange::Failed(failure)) => return Err(failure),
+            }
         }
     }
 
-    /// The most recently used idle connection that is still open, else a new one.
-    async fn checkout(&self) -> Result<Idle, Failure> {
-        loop {
-            let last = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
-            match last {
-                Some(mut idle) => {
-                    if idle.usable() {
-                        return Ok(idle);
-                    }
+    fn idle_connection(&self) -> Option<Idle> {
+        self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop()
+    }
+
+    /// The most recently used idle connection that is still open (unless `fresh`),
+    /// else a new one.
+    async fn checkout(&self, fresh: bool) -> Result<Idle, Failure> {
+        if !fresh {
+            while let Some(mut idle) = self.idle_connection() {
+                if idle.usable() {
+                    return Ok(idle);
                 }
-                None => break,
             }
         }
         let connect = TcpStream::connect(self.address.as_str());
@@ -171,8 +188,17 @@ impl DirectHttp {
             send,
             conn,
             since: Instant::now(),
+            new: true,
         })
     }
+}
+
+/// How an exchange failed.
+enum Exchange {
+    /// The connection was closed before any of the request was written: hyper gave it
+    /// back.
+    Unsent(Box<Request<Full<Bytes>>>, String),
+    Failed(Failure),
 }
 
 /// Sends one request on `idle`, polling its connection while the answer is awaited
@@ -180,26 +206,29 @@ impl DirectHttp {
 async fn exchange(
     idle: Idle,
     request: Request<Full<Bytes>>,
-) -> (Result<Answer, Failure>, Option<Idle>) {
+) -> (Result<Answer, Exchange>, Option<Idle>) {
     let Idle {
         mut send, mut conn, ..
     } = idle;
     let mut closed = false;
     let result = {
         let mut answer = pin!(async {
-            let response = send.try_send_request(request).await.map_err(|e| {
+            let response = send.try_send_request(request).await.map_err(|mut e| {
                 // hyper hands the request back when none of it was written.
-                if e.message().is_some() {
-                    Failure::Connect(format!("connection closed before sending: {}", e.error()))
-                } else {
-                    Failure::Lost(describe(e.error()))
+                let error = describe(e.error());
+                match e.take_message() {
+                    Some(request) => Exchange::Unsent(
+                        Box::new(request),
+                        format!("connection closed before sending: {error}"),
+                    ),
+                    None => Exchange::Failed(Failure::Lost(error)),
                 }
             })?;
             let (parts, body) = response.into_parts();
             let body = body
                 .collect()
                 .await
-                .map_err(|e| Failure::Lost(describe(&e)))?
+                .map_err(|e| Exchange::Failed(Failure::Lost(describe(&e))))?
                 .to_bytes();
             Ok(Answer {
                 status: parts.status.as_u16(),
@@ -222,6 +251,7 @@ async fn exchange(
         send,
         conn,
         since: Instant::now(),
+        new: false,
     });
     (result, back)
 }
