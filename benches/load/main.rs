@@ -34,6 +34,9 @@ struct Plan {
     ends: Vec<usize>,
     sizes: Vec<i64>,
     scale_duration: Duration,
+    /// Alternated baseline and server loads of `search_read` at each of `ends`, for
+    /// the medians the targets are stated in.
+    repeats: usize,
 }
 
 impl Plan {
@@ -46,6 +49,7 @@ impl Plan {
                 ends: vec![1, 4],
                 sizes: vec![1_000, 10_000],
                 scale_duration: Duration::from_millis(200),
+                repeats: 1,
             }
         } else {
             Plan {
@@ -55,6 +59,7 @@ impl Plan {
                 ends: vec![1, 64],
                 sizes: vec![1_000, 10_000, 100_000, 1_000_000],
                 scale_duration: Duration::from_secs(1),
+                repeats: 5,
             }
         }
     }
@@ -121,6 +126,30 @@ struct PaymentPath {
     errors: u64,
 }
 
+/// `search_read` at one number of connections: the baseline and our server loaded in
+/// turn, `repeats` times each, and the medians of their rates and p99s.
+#[derive(Serialize)]
+struct Medians {
+    backend: String,
+    connections: usize,
+    loads: usize,
+    baseline_per_second: f64,
+    per_second: f64,
+    ratio_to_baseline: f64,
+    baseline_p99_ms: f64,
+    p99_ms: f64,
+    errors: u64,
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
+}
+
 #[derive(Default, Serialize)]
 struct Results {
     date: String,
@@ -129,6 +158,7 @@ struct Results {
     load: Vec<Row>,
     scale: Vec<ScaleRow>,
     payment_path: Vec<PaymentPath>,
+    medians: Vec<Medians>,
     footprint: Vec<Footprint>,
 }
 
@@ -361,6 +391,56 @@ async fn main() {
                 });
             }
         }
+        // search_read against the baseline, in turn, several times: the baseline's own
+        // rate moves between loads on a shared machine (BENCHMARKS.md, "Machine").
+        let probe: Value = Conn::new(target.clone(), 0)
+            .run(Scenario::SearchRead, 0)
+            .await
+            .expect("search_read probe")
+            .value();
+        bare.answer_with(probe);
+        for &n in &plan.ends {
+            let (mut base, mut ours) = (Vec::new(), Vec::new());
+            for _ in 0..plan.repeats {
+                base.push(
+                    driver::load(
+                        &baseline_target,
+                        Scenario::SearchRead,
+                        n,
+                        plan.warmup,
+                        plan.duration,
+                    )
+                    .await,
+                );
+                ours.push(
+                    driver::load(&target, Scenario::SearchRead, n, plan.warmup, plan.duration)
+                        .await,
+                );
+            }
+            for p in ours.iter().chain(&base) {
+                if let Some(e) = &p.first_error {
+                    eprintln!(
+                        "  search_read medians at {n}: {} errors, first: {e}",
+                        p.errors
+                    );
+                }
+            }
+            let errors = ours.iter().chain(&base).map(|p| p.errors).sum();
+            let rate = |ps: &[Point]| median(ps.iter().map(|p| p.per_second).collect());
+            let p99 = |ps: &[Point]| median(ps.iter().map(|p| p.p99_ms).collect());
+            results.medians.push(Medians {
+                backend: backend.label.into(),
+                connections: n,
+                loads: plan.repeats,
+                baseline_per_second: rate(&base),
+                per_second: rate(&ours),
+                ratio_to_baseline: rate(&ours) / rate(&base).max(1e-9),
+                baseline_p99_ms: p99(&base),
+                p99_ms: p99(&ours),
+                errors,
+            });
+        }
+
         // The payment path: both ways taken in turn on each connection, in one load,
         // so that the difference is not how the machine moved between two loads.
         for &n in &plan.ends {
@@ -516,6 +596,25 @@ fn print_tables(results: &Results) {
             p.added_ms,
             p.pairs,
             p.errors
+        );
+    }
+    println!(
+        "\n## search_read against the baseline: medians of alternated loads (baseline, ours, baseline, ...)\n"
+    );
+    println!("| backend | conns | loads | baseline it/s | it/s | × baseline | baseline p99 ms | p99 ms | errors |");
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for m in &results.medians {
+        println!(
+            "| {} | {} | {} | {:.0} | {:.0} | {:.3} | {:.2} | {:.2} | {} |",
+            m.backend,
+            m.connections,
+            m.loads,
+            m.baseline_per_second,
+            m.per_second,
+            m.ratio_to_baseline,
+            m.baseline_p99_ms,
+            m.p99_ms,
+            m.errors
         );
     }
     println!("\n## Footprint\n");
