@@ -4,9 +4,11 @@
 mod inline {
     const INLINE: bool = true;
     include!("client_cases.rs");
+    include!("client_keep_alive.rs");
 }
 
 mod via_reqwest {
     const INLINE: bool = false;
     include!("client_cases.rs");
+    include!("client_keep_alive.rs");
 }
