@@ -107,23 +107,19 @@ impl Drop for ReadCall {
 }
 
 impl ReadCall {
-    async fn run<T>(
-        &self,
-        statement: Statement,
-        f: impl for<'c> FnOnce(
-            &'c mut PgConnection,
-            Statement,
-        )
-            -> futures::future::BoxFuture<'c, Result<T, sea_orm::sqlx::Error>>,
-    ) -> Result<T, DbErr> {
-        let mut guard = self.conn.lock().await;
-        let conn = guard
-            .as_mut()
-            .ok_or_else(|| DbErr::Conn(sea_orm::RuntimeErr::Internal("no session".into())))?;
+    /// The session, marked as running a statement until [`ReadCall::ended`].
+    async fn session(&self) -> Result<tokio::sync::MappedMutexGuard<'_, PgConnection>, DbErr> {
+        let guard = self.conn.lock().await;
+        let conn = tokio::sync::MutexGuard::try_map(guard, Option::as_mut)
+            .map_err(|_| DbErr::Conn(sea_orm::RuntimeErr::Internal("no session".into())))?;
         self.clean.store(false, Ordering::SeqCst);
-        let done = f(conn, statement).await;
-        // PostgreSQL's refusal of a statement ends it (sqlx reads up to the next
-        // `ReadyForQuery` before the session's next use); any other error may not.
+        Ok(conn)
+    }
+
+    /// A statement's outcome: PostgreSQL's refusal of a statement ends it (sqlx reads
+    /// up to the next `ReadyForQuery` before the session's next use); any other error
+    /// may not.
+    fn ended<T>(&self, done: Result<T, sea_orm::sqlx::Error>) -> Result<T, DbErr> {
         if matches!(&done, Ok(_) | Err(sea_orm::sqlx::Error::Database(_))) {
             self.clean.store(true, Ordering::SeqCst);
         }
@@ -164,31 +160,21 @@ fn bind(statement: &Statement) -> SqlxValues {
 #[async_trait::async_trait]
 impl ProxyDatabaseTrait for ReadCall {
     async fn query(&self, statement: Statement) -> Result<Vec<ProxyRow>, DbErr> {
-        let rows = self
-            .run(statement, |conn, statement| {
-                Box::pin(async move {
-                    sea_orm::sqlx::query_with(&statement.sql, bind(&statement))
-                        .fetch_all(conn)
-                        .await
-                })
-            })
-            .await?;
-        rows.iter().map(proxy_row).collect()
+        let mut conn = self.session().await?;
+        let rows = sea_orm::sqlx::query_with(&statement.sql, bind(&statement))
+            .fetch_all(&mut *conn)
+            .await;
+        self.ended(rows)?.iter().map(proxy_row).collect()
     }
 
     async fn execute(&self, statement: Statement) -> Result<ProxyExecResult, DbErr> {
-        let done = self
-            .run(statement, |conn, statement| {
-                Box::pin(async move {
-                    sea_orm::sqlx::query_with(&statement.sql, bind(&statement))
-                        .execute(conn)
-                        .await
-                })
-            })
-            .await?;
+        let mut conn = self.session().await?;
+        let done = sea_orm::sqlx::query_with(&statement.sql, bind(&statement))
+            .execute(&mut *conn)
+            .await;
         Ok(ProxyExecResult {
             last_insert_id: 0,
-            rows_affected: done.rows_affected(),
+            rows_affected: self.ended(done)?.rows_affected(),
         })
     }
 }
