@@ -236,12 +236,35 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
+/// One request, as either transport sends it.
+struct Outgoing<'a> {
+    method: &'a Method,
+    key: &'a SecretKey,
+    url: &'a str,
+    /// Form-encoded; `None` for a request without a body (GET).
+    body: Option<&'a str>,
+    idempotency_key: Option<&'a str>,
+}
+
 /// What came back from one HTTP exchange, before it is judged.
 struct Raw {
     status: u16,
     request_id: Option<String>,
     should_retry: Option<bool>,
     body: Bytes,
+}
+
+impl Raw {
+    /// The answer's status and the headers Stripe's client reads (`Request-Id`,
+    /// `Stripe-Should-Retry`), with `body`.
+    fn new(status: u16, headers: &HeaderMap, body: Bytes) -> Raw {
+        Raw {
+            status,
+            request_id: header_str(headers, "request-id").map(str::to_string),
+            should_retry: parse_should_retry(header_str(headers, "stripe-should-retry")),
+            body,
+        }
+    }
 }
 
 /// The outcome of one HTTP attempt.
@@ -357,7 +380,13 @@ impl StripeClient {
         let mut maybe_performed = false;
         loop {
             let mut attempt = self
-                .attempt(&method, key, &url, body.as_deref(), idempotency_key)
+                .attempt(Outgoing {
+                    method: &method,
+                    key,
+                    url: &url,
+                    body: body.as_deref(),
+                    idempotency_key,
+                })
                 .await;
             maybe_performed |= matches!(attempt.result, Err(StripeError::NoAnswer(_)));
             if let (true, Err(StripeError::Transport(error))) = (maybe_performed, &attempt.result) {
@@ -409,23 +438,11 @@ impl StripeClient {
         }
     }
 
-    async fn attempt(
-        &self,
-        method: &Method,
-        key: &SecretKey,
-        url: &str,
-        body: Option<&str>,
-        idempotency_key: Option<&str>,
-    ) -> Attempt {
+    async fn attempt(&self, out: Outgoing<'_>) -> Attempt {
+        let key = out.key;
         let raw = match &self.direct {
-            Some(direct) => {
-                self.exchange_direct(direct, method, key, url, body, idempotency_key)
-                    .await
-            }
-            None => {
-                self.exchange_reqwest(method, key, url, body, idempotency_key)
-                    .await
-            }
+            Some(direct) => self.exchange_direct(direct, out).await,
+            None => self.exchange_reqwest(out).await,
         };
         let Raw {
             status,
@@ -471,14 +488,14 @@ impl StripeClient {
         }
     }
 
-    async fn exchange_reqwest(
-        &self,
-        method: &Method,
-        key: &SecretKey,
-        url: &str,
-        body: Option<&str>,
-        idempotency_key: Option<&str>,
-    ) -> Result<Raw, Attempt> {
+    async fn exchange_reqwest(&self, out: Outgoing<'_>) -> Result<Raw, Attempt> {
+        let Outgoing {
+            method,
+            key,
+            url,
+            body,
+            idempotency_key,
+        } = out;
         let mut req = self
             .http
             .request(method.clone(), url)
@@ -513,18 +530,13 @@ impl StripeClient {
             Ok(resp) => resp,
             Err(e) => return Err(transport_failure(e, None, None)),
         };
-        let status = resp.status().as_u16();
-        let headers = resp.headers();
-        let request_id = header_str(headers, "request-id").map(str::to_string);
-        let should_retry = parse_should_retry(header_str(headers, "stripe-should-retry"));
+        let mut raw = Raw::new(resp.status().as_u16(), resp.headers(), Bytes::new());
         match resp.bytes().await {
-            Ok(body) => Ok(Raw {
-                status,
-                request_id,
-                should_retry,
-                body,
-            }),
-            Err(e) => Err(transport_failure(e, Some(status), request_id)),
+            Ok(body) => {
+                raw.body = body;
+                Ok(raw)
+            }
+            Err(e) => Err(transport_failure(e, Some(raw.status), raw.request_id)),
         }
     }
 
@@ -533,19 +545,16 @@ impl StripeClient {
     async fn exchange_direct(
         &self,
         direct: &DirectHttp,
-        method: &Method,
-        key: &SecretKey,
-        url: &str,
-        body: Option<&str>,
-        idempotency_key: Option<&str>,
+        out: Outgoing<'_>,
     ) -> Result<Raw, Attempt> {
+        let key = out.key;
         let failed = |error: StripeError| Attempt {
             retryable: true,
             result: Err(error),
             status: None,
             request_id: None,
         };
-        let request = match self.direct_request(method, key, url, body, idempotency_key) {
+        let request = match self.direct_request(out) {
             Ok(request) => request,
             Err(e) => {
                 return Err(Attempt {
@@ -555,15 +564,7 @@ impl StripeClient {
             }
         };
         match direct.send(request, self.config.timeout).await {
-            Ok(answer) => Ok(Raw {
-                status: answer.status,
-                request_id: header_str(&answer.headers, "request-id").map(str::to_string),
-                should_retry: parse_should_retry(header_str(
-                    &answer.headers,
-                    "stripe-should-retry",
-                )),
-                body: answer.body,
-            }),
+            Ok(answer) => Ok(Raw::new(answer.status, &answer.headers, answer.body)),
             Err(Failure::Connect(e)) => Err(failed(StripeError::Transport(scrub(&e, key)))),
             Err(Failure::Lost(e)) => Err(failed(StripeError::NoAnswer(scrub(&e, key)))),
         }
@@ -571,12 +572,15 @@ impl StripeClient {
 
     fn direct_request(
         &self,
-        method: &Method,
-        key: &SecretKey,
-        url: &str,
-        body: Option<&str>,
-        idempotency_key: Option<&str>,
+        out: Outgoing<'_>,
     ) -> Result<http::Request<http_body_util::Full<Bytes>>, String> {
+        let Outgoing {
+            method,
+            key,
+            url,
+            body,
+            idempotency_key,
+        } = out;
         let uri: http::Uri = url.parse().map_err(|e| format!("invalid URL: {e}"))?;
         let host = uri.authority().ok_or("URL without a host")?.as_str();
         let target = uri.path_and_query().map_or("/", |p| p.as_str());
