@@ -25,22 +25,23 @@ use std::task::{Context, Poll, Wake, Waker};
 /// Polls in a row for wakes from inside the poll, before yielding for real.
 pub const AGAIN: usize = 4;
 
-/// See the module's documentation.
+/// See the module's documentation. `F` is `Unpin` (a future that is not goes in
+/// `Box::pin`).
 pub struct PollAgain<F> {
-    inner: Pin<Box<F>>,
+    inner: F,
     state: Arc<State>,
 }
 
-impl<F: Future> PollAgain<F> {
+impl<F: Future + Unpin> PollAgain<F> {
     pub fn new(inner: F) -> PollAgain<F> {
         PollAgain {
-            inner: Box::pin(inner),
+            inner,
             state: Arc::new(State::default()),
         }
     }
 }
 
-impl<F: Future> Future for PollAgain<F> {
+impl<F: Future + Unpin> Future for PollAgain<F> {
     type Output = F::Output;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
@@ -48,7 +49,7 @@ impl<F: Future> Future for PollAgain<F> {
         let waker = Waker::from(this.state.clone());
         for _ in 0..=AGAIN {
             this.state.arm(cx.waker());
-            let polled = this.inner.as_mut().poll(&mut Context::from_waker(&waker));
+            let polled = Pin::new(&mut this.inner).poll(&mut Context::from_waker(&waker));
             let again = this.state.disarm();
             if polled.is_ready() {
                 return polled;
