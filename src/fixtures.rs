@@ -9,13 +9,14 @@
 use std::path::Path;
 
 use anyhow::Context;
-use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::Env;
+use crate::orm::Ident;
 use crate::services::Services;
 
 #[derive(Deserialize)]
@@ -155,11 +156,11 @@ async fn load_record(env: &Env<'_>, rec: &FixtureRecord) -> OdooResult<()> {
             let (module, name) = split_xmlid(&rec.id);
             if found.is_some() {
                 let q = Query::update()
-                    .table(Alias::new("ir_model_data"))
-                    .value(Alias::new("res_id"), id)
-                    .value(Alias::new("model"), rec.model.clone())
-                    .and_where(Expr::col(Alias::new("module")).eq(module))
-                    .and_where(Expr::col(Alias::new("name")).eq(name))
+                    .table(Ident::new("ir_model_data"))
+                    .value(Ident::new("res_id"), id)
+                    .value(Ident::new("model"), rec.model.clone())
+                    .and_where(Expr::col(Ident::new("module")).eq(module))
+                    .and_where(Expr::col(Ident::new("name")).eq(name))
                     .to_owned();
                 env.execute(env.backend.build(&q)).await?;
             } else {
@@ -179,8 +180,8 @@ async fn load_record(env: &Env<'_>, rec: &FixtureRecord) -> OdooResult<()> {
 pub async fn is_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
     use sea_orm::ConnectionTrait;
     let q = Query::select()
-        .expr(Expr::col(Alias::new("id")).count())
-        .from(Alias::new("res_users"))
+        .expr(Expr::col(Ident::new("id")).count())
+        .from(Ident::new("res_users"))
         .to_owned();
     let row = db.query_one(db.get_database_backend().build(&q)).await?;
     let n = match row {

@@ -1,15 +1,16 @@
 //! Fills `ir.model` and `ir.model.fields` from the model declarations at start-up,
 //! so client libraries that introspect models find them.
 
-use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 
+use crate::orm::Ident;
 use crate::orm::{row_id, Registry};
 
 async fn count(tx: &impl ConnectionTrait, table: &str) -> anyhow::Result<i64> {
     let q = Query::select()
-        .expr(Expr::col(Alias::new("id")).count())
-        .from(Alias::new(table))
+        .expr(Expr::col(Ident::new("id")).count())
+        .from(Ident::new(table.to_string()))
         .to_owned();
     let row = tx.query_one(tx.get_database_backend().build(&q)).await?;
     Ok(match row {
@@ -33,7 +34,7 @@ pub async fn sync(db: &DatabaseConnection, reg: &Registry) -> anyhow::Result<()>
     tx.execute(
         backend.build(
             &Query::delete()
-                .from_table(Alias::new("ir_model_fields"))
+                .from_table(Ident::new("ir_model_fields"))
                 .to_owned(),
         ),
     )
@@ -41,15 +42,15 @@ pub async fn sync(db: &DatabaseConnection, reg: &Registry) -> anyhow::Result<()>
     tx.execute(
         backend.build(
             &Query::delete()
-                .from_table(Alias::new("ir_model"))
+                .from_table(Ident::new("ir_model"))
                 .to_owned(),
         ),
     )
     .await?;
     for m in models {
         let q = Query::insert()
-            .into_table(Alias::new("ir_model"))
-            .columns(["name", "model", "transient", "state", "info"].map(Alias::new))
+            .into_table(Ident::new("ir_model"))
+            .columns(["name", "model", "transient", "state", "info"].map(Ident::new))
             .values_panic([
                 m.description.into(),
                 m.name.into(),
@@ -57,13 +58,13 @@ pub async fn sync(db: &DatabaseConnection, reg: &Registry) -> anyhow::Result<()>
                 "base".into(),
                 m.description.into(),
             ])
-            .returning_col(Alias::new("id"))
+            .returning_col(Ident::new("id"))
             .to_owned();
         let rows = tx.query_all(backend.build(&q)).await?;
         let model_id = row_id(rows.first().ok_or_else(|| anyhow::anyhow!("no id"))?, "id")
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut q = Query::insert();
-        q.into_table(Alias::new("ir_model_fields")).columns(
+        q.into_table(Ident::new("ir_model_fields")).columns(
             [
                 "name",
                 "model",
@@ -78,7 +79,7 @@ pub async fn sync(db: &DatabaseConnection, reg: &Registry) -> anyhow::Result<()>
                 "help",
                 "groups_text",
             ]
-            .map(Alias::new),
+            .map(Ident::new),
         );
         for f in &m.fields {
             let relation_field = match &f.ty {

@@ -1,11 +1,12 @@
 //! `ir.config_parameter`: system parameters by key (`get_param`, `set_param`).
 
-use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::sea_query::{Expr, Query};
 use serde_json::{json, Map};
 
 use crate::errors::OdooResult;
 use crate::orm::domain::{Domain, Op};
 use crate::orm::Env;
+use crate::orm::Ident;
 
 /// `ir.config_parameter.get_param(key)`.
 pub async fn get_param(env: &Env<'_>, key: &str) -> OdooResult<Option<String>> {
@@ -57,10 +58,10 @@ pub async fn set_param(env: &Env<'_>, key: &str, value: &str) -> OdooResult<()> 
 /// first to commit, then finds the value changed.
 pub async fn compare_and_set(env: &Env<'_>, key: &str, old: &str, new: &str) -> OdooResult<bool> {
     let q = Query::update()
-        .table(Alias::new("ir_config_parameter"))
-        .value(Alias::new("value"), new)
-        .and_where(Expr::col(Alias::new("key")).eq(key))
-        .and_where(Expr::col(Alias::new("value")).eq(old))
+        .table(Ident::new("ir_config_parameter"))
+        .value(Ident::new("value"), new)
+        .and_where(Expr::col(Ident::new("key")).eq(key))
+        .and_where(Expr::col(Ident::new("value")).eq(old))
         .to_owned();
     Ok(env.execute(env.backend.build(&q)).await? == 1)
 }

@@ -2,7 +2,7 @@
 //! terminal on and off (kept as a system parameter); `pos_*` fields are related to the
 //! selected `pos.config` and written through when the record is created.
 
-use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::sea_query::{Expr, Query};
 use serde_json::{json, Map, Value};
 
 use super::ir_config_parameter::set_param;
@@ -11,6 +11,7 @@ use crate::errors::{OdooError, OdooResult};
 use crate::orm::behaviour::{Args, Behaviour, DefaultHook, Method, MethodKind, Outcome};
 use crate::orm::domain::{Domain, Op};
 use crate::orm::Env;
+use crate::orm::Ident;
 
 pub struct ResConfigSettings;
 
@@ -146,9 +147,9 @@ async fn apply(env: &Env<'_>, ids: &[i64]) -> OdooResult<Value> {
         if !wanted {
             // Uninstalling the module drops its selection value from every method.
             let q = Query::update()
-                .table(Alias::new("pos_payment_method"))
-                .value(Alias::new("use_payment_terminal"), Option::<String>::None)
-                .and_where(Expr::col(Alias::new("use_payment_terminal")).eq("stripe"))
+                .table(Ident::new("pos_payment_method"))
+                .value(Ident::new("use_payment_terminal"), Option::<String>::None)
+                .and_where(Expr::col(Ident::new("use_payment_terminal")).eq("stripe"))
                 .to_owned();
             env.execute(env.backend.build(&q)).await?;
         }

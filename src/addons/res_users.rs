@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::sea_query::{Expr, Query};
 use serde_json::{json, Map, Value};
 
 use crate::auth::throttle::{Key, COOLDOWN};
@@ -14,6 +14,7 @@ use crate::orm::behaviour::{
     Args, Behaviour, Compute, Method, MethodKind, Outcome, Param, ParamKind,
 };
 use crate::orm::Env;
+use crate::orm::Ident;
 
 pub struct ResUsers;
 
@@ -137,9 +138,9 @@ async fn take_password(
     let hash = crypto::hash_password(pw, super::services(env)?.auth.password_rounds);
     for id in ids {
         let q = Query::update()
-            .table(Alias::new("res_users"))
-            .value(Alias::new("password"), hash.clone())
-            .and_where(Expr::col(Alias::new("id")).eq(*id))
+            .table(Ident::new("res_users"))
+            .value(Ident::new("password"), hash.clone())
+            .and_where(Expr::col(Ident::new("id")).eq(*id))
             .to_owned();
         env.execute(env.backend.build(&q)).await?;
     }

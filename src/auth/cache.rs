@@ -13,12 +13,13 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::ConnectionTrait;
 
 use super::session::Session;
 pub use super::users::CachedUser;
 use crate::errors::{OdooError, OdooResult};
+use crate::orm::Ident;
 use crate::orm::{row_id, Env, Rider};
 
 /// Most sessions kept; beyond, the cache starts afresh (a flood of cookies cannot grow
@@ -51,9 +52,9 @@ pub async fn signal(system: &Env<'_>) -> OdooResult<i64> {
 /// The cache signal as the database has it now, whatever the call read before.
 pub async fn read_signal(system: &Env<'_>) -> OdooResult<i64> {
     let q = Query::select()
-        .column(Alias::new("value"))
-        .from(Alias::new(migrations::schema::CACHE_SIGNALING_TABLE))
-        .and_where(Expr::col(Alias::new("id")).eq(1))
+        .column(Ident::new("value"))
+        .from(Ident::new(migrations::schema::CACHE_SIGNALING_TABLE))
+        .and_where(Expr::col(Ident::new("id")).eq(1))
         .to_owned();
     let row = system
         .tx

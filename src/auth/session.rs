@@ -3,12 +3,13 @@
 //! carries a token derived from the user's password hash and active flag: a password
 //! change or a deactivation invalidates it.
 
-use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::ConnectionTrait;
 use serde_json::{Map, Value};
 
 use super::{crypto, Auth};
 use crate::errors::{OdooError, OdooResult};
+use crate::orm::Ident;
 use crate::orm::{row_id, Env};
 
 const TABLE: &str = "ops_http_session";
@@ -53,7 +54,7 @@ pub async fn create(
     let sid = crypto::generate_session_id();
     let token = current_token(system, auth, uid).await?;
     let q = Query::insert()
-        .into_table(Alias::new(TABLE))
+        .into_table(Ident::new(TABLE))
         .columns(
             [
                 "sid_hash",
@@ -65,7 +66,7 @@ pub async fn create(
                 "created_at",
                 "last_seen_at",
             ]
-            .map(Alias::new),
+            .map(Ident::new),
         )
         .values_panic([
             crypto::session_id_hash(&sid).into(),
@@ -85,8 +86,8 @@ pub async fn create(
 /// Deletes a session (logout, rotation).
 pub async fn destroy(system: &Env<'_>, sid: &str) -> OdooResult<()> {
     let q = Query::delete()
-        .from_table(Alias::new(TABLE))
-        .and_where(Expr::col(Alias::new("sid_hash")).eq(crypto::session_id_hash(sid)))
+        .from_table(Ident::new(TABLE))
+        .and_where(Expr::col(Ident::new("sid_hash")).eq(crypto::session_id_hash(sid)))
         .to_owned();
     system.execute(system.backend.build(&q)).await?;
     Ok(())
@@ -95,8 +96,8 @@ pub async fn destroy(system: &Env<'_>, sid: &str) -> OdooResult<()> {
 /// Drops every session of the given users.
 pub async fn drop_user_sessions(env: &Env<'_>, uids: &[i64]) -> OdooResult<()> {
     let q = Query::delete()
-        .from_table(Alias::new(TABLE))
-        .and_where(Expr::col(Alias::new("uid")).is_in(uids.iter().copied()))
+        .from_table(Ident::new(TABLE))
+        .and_where(Expr::col(Ident::new("uid")).is_in(uids.iter().copied()))
         .to_owned();
     env.execute(env.backend.build(&q)).await?;
     Ok(())
@@ -138,10 +139,10 @@ pub async fn lookup(system: &Env<'_>, auth: &Auth, sid: Option<&str>) -> OdooRes
                 "context",
                 "last_seen_at",
             ]
-            .map(Alias::new),
+            .map(Ident::new),
         )
-        .from(Alias::new(TABLE))
-        .and_where(Expr::col(Alias::new("sid_hash")).eq(sid_hash.clone()))
+        .from(Ident::new(TABLE))
+        .and_where(Expr::col(Ident::new("sid_hash")).eq(sid_hash.clone()))
         .to_owned();
     let rows = system.tx.query_all(system.backend.build(&q)).await?;
     let Some(row) = rows.first() else {
@@ -186,9 +187,9 @@ fn live(auth: &Auth, session: Session, last_seen: i64) -> Lookup {
 /// Records that a session was used now.
 pub async fn touch(system: &Env<'_>, sid_hash: &str) -> OdooResult<()> {
     let q = Query::update()
-        .table(Alias::new(TABLE))
-        .value(Alias::new("last_seen_at"), now())
-        .and_where(Expr::col(Alias::new("sid_hash")).eq(sid_hash))
+        .table(Ident::new(TABLE))
+        .value(Ident::new("last_seen_at"), now())
+        .and_where(Expr::col(Ident::new("sid_hash")).eq(sid_hash))
         .to_owned();
     system.execute(system.backend.build(&q)).await?;
     Ok(())
@@ -197,8 +198,8 @@ pub async fn touch(system: &Env<'_>, sid_hash: &str) -> OdooResult<()> {
 /// Deletes a session by the hash of its cookie value.
 pub async fn destroy_hash(system: &Env<'_>, sid_hash: &str) -> OdooResult<()> {
     let q = Query::delete()
-        .from_table(Alias::new(TABLE))
-        .and_where(Expr::col(Alias::new("sid_hash")).eq(sid_hash))
+        .from_table(Ident::new(TABLE))
+        .and_where(Expr::col(Ident::new("sid_hash")).eq(sid_hash))
         .to_owned();
     system.execute(system.backend.build(&q)).await?;
     Ok(())

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::ConnectionTrait;
 use serde_json::{json, Value};
 
@@ -10,6 +10,7 @@ use super::crypto;
 use super::Auth;
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::domain::{Domain, Op};
+use crate::orm::Ident;
 use crate::orm::{row_id, Env, UserInfo};
 
 /// A user as the cache keeps them: `info` is `None` for an unknown or archived user.
@@ -23,9 +24,9 @@ pub struct CachedUser {
 /// Group ids → external ids, with `implied_ids` followed transitively.
 pub async fn group_xmlids(env: &Env<'_>, uid: i64) -> OdooResult<HashSet<String>> {
     let q = Query::select()
-        .column(Alias::new("gid"))
-        .from(Alias::new("res_groups_users_rel"))
-        .and_where(Expr::col(Alias::new("uid")).eq(uid))
+        .column(Ident::new("gid"))
+        .from(Ident::new("res_groups_users_rel"))
+        .and_where(Expr::col(Ident::new("uid")).eq(uid))
         .to_owned();
     let mut groups: HashSet<i64> = env
         .tx
@@ -37,9 +38,9 @@ pub async fn group_xmlids(env: &Env<'_>, uid: i64) -> OdooResult<HashSet<String>
     let mut frontier: Vec<i64> = groups.iter().copied().collect();
     while !frontier.is_empty() {
         let q = Query::select()
-            .column(Alias::new("hid"))
-            .from(Alias::new("res_groups_implied_rel"))
-            .and_where(Expr::col(Alias::new("gid")).is_in(frontier.clone()))
+            .column(Ident::new("hid"))
+            .from(Ident::new("res_groups_implied_rel"))
+            .and_where(Expr::col(Ident::new("gid")).is_in(frontier.clone()))
             .to_owned();
         frontier = Vec::new();
         for r in env.tx.query_all(env.backend.build(&q)).await? {
@@ -53,10 +54,10 @@ pub async fn group_xmlids(env: &Env<'_>, uid: i64) -> OdooResult<HashSet<String>
         return Ok(HashSet::new());
     }
     let q = Query::select()
-        .columns([Alias::new("module"), Alias::new("name")])
-        .from(Alias::new("ir_model_data"))
-        .and_where(Expr::col(Alias::new("model")).eq("res.groups"))
-        .and_where(Expr::col(Alias::new("res_id")).is_in(groups.into_iter().collect::<Vec<_>>()))
+        .columns([Ident::new("module"), Ident::new("name")])
+        .from(Ident::new("ir_model_data"))
+        .and_where(Expr::col(Ident::new("model")).eq("res.groups"))
+        .and_where(Expr::col(Ident::new("res_id")).is_in(groups.into_iter().collect::<Vec<_>>()))
         .to_owned();
     let mut out = HashSet::new();
     for r in env.tx.query_all(env.backend.build(&q)).await? {
@@ -148,9 +149,9 @@ pub async fn cached_user(
 /// The stored password hash of a user (empty when none).
 pub async fn stored_hash(system: &Env<'_>, uid: i64) -> OdooResult<String> {
     let q = Query::select()
-        .column(Alias::new("password"))
-        .from(Alias::new("res_users"))
-        .and_where(Expr::col(Alias::new("id")).eq(uid))
+        .column(Ident::new("password"))
+        .from(Ident::new("res_users"))
+        .and_where(Expr::col(Ident::new("id")).eq(uid))
         .to_owned();
     let rows = system.tx.query_all(system.backend.build(&q)).await?;
     Ok(rows
@@ -317,9 +318,9 @@ async fn api_key_hashes(system: &Env<'_>, uid: i64, key: &str) -> OdooResult<Vec
     let mut out = Vec::new();
     for id in ids {
         let q = Query::select()
-            .columns([Alias::new("key"), Alias::new("expiration_date")])
-            .from(Alias::new("res_users_apikeys"))
-            .and_where(Expr::col(Alias::new("id")).eq(id))
+            .columns([Ident::new("key"), Ident::new("expiration_date")])
+            .from(Ident::new("res_users_apikeys"))
+            .and_where(Expr::col(Ident::new("id")).eq(id))
             .to_owned();
         for r in system.tx.query_all(system.backend.build(&q)).await? {
             let stored: Option<String> = r.try_get_by("key").ok().flatten();
@@ -379,9 +380,9 @@ pub async fn create_api_key(
     }
     let id = system.create("res.users.apikeys", vec![vals]).await?[0];
     let q = Query::update()
-        .table(Alias::new("res_users_apikeys"))
-        .value(Alias::new("key"), crypto::hash_api_key(&key))
-        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .table(Ident::new("res_users_apikeys"))
+        .value(Ident::new("key"), crypto::hash_api_key(&key))
+        .and_where(Expr::col(Ident::new("id")).eq(id))
         .to_owned();
     system.execute(system.backend.build(&q)).await?;
     Ok(key)

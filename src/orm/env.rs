@@ -6,12 +6,13 @@ use std::any::Any;
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
 
-use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
 use serde_json::{Map, Value};
 
 use super::registry::{ModelDef, Registry};
 use crate::errors::{OdooError, OdooResult};
+use crate::orm::Ident;
 
 /// `base.user_root`: the superuser, who acts for the system (Odoo's `SUPERUSER_ID`).
 pub const SUPERUSER_ID: i64 = 1;
@@ -140,9 +141,9 @@ impl Rider {
     /// The cell as a scalar subquery to select beside a search's columns.
     pub(crate) fn subquery(&self) -> sea_orm::sea_query::SimpleExpr {
         let q = Query::select()
-            .column(Alias::new(self.column))
-            .from(Alias::new(self.table))
-            .and_where(Expr::col(Alias::new("id")).eq(self.id))
+            .column(Ident::new(self.column))
+            .from(Ident::new(self.table))
+            .and_where(Expr::col(Ident::new("id")).eq(self.id))
             .to_owned();
         sea_orm::sea_query::SimpleExpr::SubQuery(None, Box::new(q.into_sub_query_statement()))
     }
@@ -297,10 +298,10 @@ impl<'a> Env<'a> {
 
     /// `column IN ids`, however many ids: a long list is bound as one parameter (see
     /// `domain::in_list`), so 100,000 ids fit in a statement on both backends.
-    pub fn id_in(&self, column: &str, ids: &[i64]) -> sea_orm::sea_query::SimpleExpr {
+    pub fn id_in(&self, column: &'static str, ids: &[i64]) -> sea_orm::sea_query::SimpleExpr {
         super::domain::in_list(
             self.backend,
-            Expr::col(Alias::new(column)).into(),
+            Expr::col(Ident::new(column)).into(),
             ids.iter().map(|i| sea_orm::Value::from(*i)).collect(),
             false,
         )
@@ -320,10 +321,10 @@ impl<'a> Env<'a> {
     pub async fn xmlid_lookup(&self, xmlid: &str) -> OdooResult<Option<(String, i64)>> {
         let (module, name) = xmlid.split_once('.').unwrap_or(("", xmlid));
         let q = Query::select()
-            .columns([Alias::new("model"), Alias::new("res_id")])
-            .from(Alias::new("ir_model_data"))
-            .and_where(Expr::col(Alias::new("module")).eq(module))
-            .and_where(Expr::col(Alias::new("name")).eq(name))
+            .columns([Ident::new("model"), Ident::new("res_id")])
+            .from(Ident::new("ir_model_data"))
+            .and_where(Expr::col(Ident::new("module")).eq(module))
+            .and_where(Expr::col(Ident::new("name")).eq(name))
             .to_owned();
         let rows = self.query_all(self.build(&q)).await?;
         match rows.first() {

@@ -15,6 +15,7 @@ pub mod values;
 
 mod access;
 mod hierarchy;
+mod ident;
 mod read;
 mod schema;
 mod search;
@@ -24,4 +25,5 @@ pub mod x2many;
 
 pub use access::{group_display_name, group_name};
 pub use env::{row_id, Env, Operation, Rider, UserInfo, SUPERUSER_ID};
+pub use ident::Ident;
 pub use registry::{ModelDef, Registry};

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use futures::future::BoxFuture;
 use models::{Field, FieldType, Model};
-use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::sea_query::{Expr, Query};
 use serde_json::{json, Map, Value};
 
 use super::domain::{Domain, Op};
@@ -13,6 +13,7 @@ use super::env::{ids_of, invalid_field, row_id, Env, Operation};
 use super::registry::ModelDef;
 use super::values;
 use crate::errors::{OdooError, OdooResult};
+use crate::orm::Ident;
 
 /// The fields among `fields` read from their own column (`id` apart).
 pub(super) fn stored_columns<'f>(fields: &[&'f Field]) -> Vec<&'f Field> {
@@ -53,12 +54,12 @@ impl<'a> Env<'a> {
         let columns = stored_columns(fields);
         for chunk in ids.chunks(500) {
             let mut q = Query::select();
-            q.column(Alias::new("id"))
-                .from(Alias::new(model.table.as_str()));
+            q.column(Ident::new("id"))
+                .from(Ident::new(model.table.clone()));
             for f in &columns {
-                q.column(Alias::new(f.name));
+                q.column(Ident::new(f.name));
             }
-            q.and_where(Expr::col(Alias::new("id")).is_in(chunk.iter().copied()));
+            q.and_where(Expr::col(Ident::new("id")).is_in(chunk.iter().copied()));
             for row in self.query_all(self.build(&q)).await? {
                 out.insert(row_id(&row, "id")?, self.columns_of(&row, &columns)?);
             }
@@ -100,8 +101,8 @@ impl<'a> Env<'a> {
                     ..
                 } if !relation.is_empty() => {
                     let mut q = Query::select();
-                    q.columns([Alias::new(*column1), Alias::new(*column2)])
-                        .from(Alias::new(*relation))
+                    q.columns([Ident::new(*column1), Ident::new(*column2)])
+                        .from(Ident::new(*relation))
                         .and_where(self.id_in(column1, ids));
                     for row in self.query_all(self.build(&q)).await? {
                         pairs.push((row_id(&row, column1)?, row_id(&row, column2)?));
@@ -110,8 +111,8 @@ impl<'a> Env<'a> {
                 FieldType::One2many { comodel, inverse } => {
                     let co = self.model(comodel)?;
                     let mut q = Query::select();
-                    q.columns([Alias::new(*inverse), Alias::new("id")])
-                        .from(Alias::new(co.table.as_str()))
+                    q.columns([Ident::new(*inverse), Ident::new("id")])
+                        .from(Ident::new(co.table.clone()))
                         .and_where(self.id_in(inverse, ids));
                     for row in self.query_all(self.build(&q)).await? {
                         pairs.push((row_id(&row, inverse)?, row_id(&row, "id")?));

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use futures::future::BoxFuture;
 use models::{Field, FieldType, Model};
-use sea_orm::sea_query::{Alias, Expr, Order, Query, SelectStatement};
+use sea_orm::sea_query::{Expr, Order, Query, SelectStatement};
 use sea_orm::DbBackend;
 use serde_json::{json, Map, Value};
 
@@ -15,21 +15,22 @@ use super::env::{ids_of, invalid_field, row_id, Env, Operation, RIDER_COLUMN};
 use super::registry::ModelDef;
 use super::values;
 use crate::errors::{OdooError, OdooResult};
+use crate::orm::Ident;
 
 /// `LEFT JOIN comodel AS alias ON alias.id = model.field`.
 fn join_many2one(
     q: &mut SelectStatement,
     model: &Model,
-    field: &str,
+    field: &'static str,
     comodel: &Model,
     alias: &str,
 ) {
     q.join_as(
         sea_orm::sea_query::JoinType::LeftJoin,
-        Alias::new(comodel.table.as_str()),
-        Alias::new(alias),
-        Expr::col((Alias::new(alias), Alias::new("id")))
-            .equals((Alias::new(model.table.as_str()), Alias::new(field))),
+        Ident::new(comodel.table.clone()),
+        Ident::new(alias.to_string()),
+        Expr::col((Ident::new(alias.to_string()), Ident::new("id")))
+            .equals((Ident::new(model.table.clone()), Ident::new(field))),
     );
 }
 
@@ -222,8 +223,8 @@ impl<'a> Env<'a> {
         let columns = super::read::stored_columns(fields);
         for f in &columns {
             q.expr_as(
-                Expr::col((Alias::new(model.table.as_str()), Alias::new(f.name))),
-                Alias::new(f.name),
+                Expr::col((Ident::new(model.table.clone()), Ident::new(f.name))),
+                Ident::new(f.name),
             );
         }
         // (field, comodel, its name field, the name's column in the result)
@@ -245,14 +246,14 @@ impl<'a> Env<'a> {
             let column = alias.clone();
             join_many2one(&mut q, model, f.name, co, &alias);
             q.expr_as(
-                Expr::col((Alias::new(alias.as_str()), Alias::new(rec.name))),
-                Alias::new(column.as_str()),
+                Expr::col((Ident::new(alias.clone()), Ident::new(rec.name))),
+                Ident::new(column.clone()),
             );
             joined.push((f.name, co, rec, column));
         }
         let rider = self.pending_rider();
         if let Some(rider) = rider {
-            q.expr_as(rider.subquery(), Alias::new(RIDER_COLUMN));
+            q.expr_as(rider.subquery(), Ident::new(RIDER_COLUMN));
         }
         let rows = self.query_all(self.build(&q)).await?;
         if let (Some(rider), Some(row)) = (rider, rows.first()) {
@@ -335,12 +336,12 @@ impl<'a> Env<'a> {
         }
         for (table, field, dir, nulls) in terms {
             let name = field.name;
-            let c = Expr::col((Alias::new(table.as_str()), Alias::new(name)));
+            let c = Expr::col((Ident::new(table.clone()), Ident::new(name)));
             let expr: sea_orm::sea_query::SimpleExpr =
                 if matches!(field.ty, FieldType::Monetary { .. })
                     && self.backend == DbBackend::Sqlite
                 {
-                    c.cast_as(Alias::new("REAL"))
+                    c.cast_as(Ident::new("REAL"))
                 } else {
                     c.into()
                 };
@@ -385,8 +386,8 @@ impl<'a> Env<'a> {
             inner.limit(l);
         }
         let mut q = Query::select();
-        q.expr_as(Expr::col(Alias::new("id")).count(), Alias::new("n"))
-            .from_subquery(inner, Alias::new("sub"));
+        q.expr_as(Expr::col(Ident::new("id")).count(), Ident::new("n"))
+            .from_subquery(inner, Ident::new("sub"));
         let rows = self.query_all(self.build(&q)).await?;
         rows.first().map(|r| row_id(r, "n")).unwrap_or(Ok(0))
     }

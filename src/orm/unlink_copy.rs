@@ -2,11 +2,12 @@
 
 use futures::future::BoxFuture;
 use models::{Field, FieldType};
-use sea_orm::sea_query::{Alias, Query};
+use sea_orm::sea_query::Query;
 use serde_json::{json, Map, Value};
 
 use super::env::{ids_of, Env, Operation};
 use crate::errors::OdooResult;
+use crate::orm::Ident;
 
 impl<'a> Env<'a> {
     // ------------------------------------------------------------------ unlink
@@ -29,7 +30,7 @@ impl<'a> Env<'a> {
             }
             m.behaviour.before_unlink(self, &ids).await?;
             let q = Query::delete()
-                .from_table(Alias::new(m.table.as_str()))
+                .from_table(Ident::new(m.table.clone()))
                 .and_where(self.id_in("id", &ids))
                 .to_owned();
             self.execute(self.build(&q)).await?;

@@ -6,13 +6,14 @@ use std::collections::HashSet;
 
 use futures::future::BoxFuture;
 use models::{Field, Model};
-use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::sea_query::{Expr, Query};
 use serde_json::{Map, Value};
 
 use super::env::{invalid_field, row_id, Env, Operation};
 use super::registry::ModelDef;
 use super::values;
 use crate::errors::{OdooError, OdooResult};
+use crate::orm::Ident;
 
 /// Fields a client never sets: Odoo pops them from the values of `create` and
 /// `write` (`_prepare_create_values`, `write`'s `bad_names`) and sets the log
@@ -176,11 +177,11 @@ impl<'a> Env<'a> {
         }
         let now = values::now_column(self.backend);
         let mut q = Query::insert();
-        q.into_table(Alias::new(m.table.as_str()));
+        q.into_table(Ident::new(m.table.clone()));
         let mut names = vec![];
         let mut row = vec![];
         for (f, v) in &split.columns {
-            names.push(Alias::new(f.name));
+            names.push(Ident::new(f.name));
             row.push(v.clone().into());
         }
         for (n, v) in [
@@ -189,12 +190,12 @@ impl<'a> Env<'a> {
             ("create_date", now.clone()),
             ("write_date", now),
         ] {
-            names.push(Alias::new(n));
+            names.push(Ident::new(n));
             row.push(v.into());
         }
         q.columns(names);
         q.values(row).map_err(OdooError::internal)?;
-        q.returning_col(Alias::new("id"));
+        q.returning_col(Ident::new("id"));
         let rows = self.query_all(self.build(&q)).await?;
         let id = rows
             .first()
@@ -233,12 +234,12 @@ impl<'a> Env<'a> {
             }
             let split = self.split_values(m, &vals)?;
             let mut q = Query::update();
-            q.table(Alias::new(m.table.as_str()));
+            q.table(Ident::new(m.table.clone()));
             for (f, v) in &split.columns {
-                q.value(Alias::new(f.name), v.clone());
+                q.value(Ident::new(f.name), v.clone());
             }
-            q.value(Alias::new("write_uid"), self.uid() as i32);
-            q.value(Alias::new("write_date"), values::now_column(self.backend));
+            q.value(Ident::new("write_uid"), self.uid() as i32);
+            q.value(Ident::new("write_date"), values::now_column(self.backend));
             q.and_where(self.id_in("id", ids));
             self.execute(self.build(&q)).await?;
             self.apply_relations(m, ids, &split).await?;
@@ -291,9 +292,9 @@ impl<'a> Env<'a> {
             for (id, v) in self.compute_field(m, f, ids).await? {
                 let column = values::to_column(m.name, f, &v, self.backend)?;
                 let q = Query::update()
-                    .table(Alias::new(m.table.as_str()))
-                    .value(Alias::new(f.name), column)
-                    .and_where(Expr::col(Alias::new("id")).eq(id))
+                    .table(Ident::new(m.table.clone()))
+                    .value(Ident::new(f.name), column)
+                    .and_where(Expr::col(Ident::new("id")).eq(id))
                     .to_owned();
                 self.execute(self.build(&q)).await?;
             }

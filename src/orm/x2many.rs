@@ -3,7 +3,7 @@
 
 use futures::future::BoxFuture;
 use models::{Field, FieldType, Model};
-use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::sea_query::{Expr, Query};
 use serde_json::{json, Map, Value};
 
 use super::domain::{Declarations, Domain, Op};
@@ -11,6 +11,7 @@ use super::env::{Env, Operation};
 use super::registry::ModelDef;
 use super::values;
 use crate::errors::{OdooError, OdooResult};
+use crate::orm::Ident;
 
 /// How deep x2many commands may nest (a `create` command whose values hold another
 /// x2many command, and so on), and how deep a `web_read` specification may follow
@@ -189,15 +190,15 @@ impl<'a> Env<'a> {
                 self.ensure_all_exist(co, targets, Operation::Read).await?;
                 for t in targets {
                     let exists = Query::select()
-                        .column(Alias::new(*column1))
-                        .from(Alias::new(*relation))
-                        .and_where(Expr::col(Alias::new(*column1)).eq(id))
-                        .and_where(Expr::col(Alias::new(*column2)).eq(*t))
+                        .column(Ident::new(*column1))
+                        .from(Ident::new(*relation))
+                        .and_where(Expr::col(Ident::new(*column1)).eq(id))
+                        .and_where(Expr::col(Ident::new(*column2)).eq(*t))
                         .to_owned();
                     if self.query_all(self.build(&exists)).await?.is_empty() {
                         let ins = Query::insert()
-                            .into_table(Alias::new(*relation))
-                            .columns([Alias::new(*column1), Alias::new(*column2)])
+                            .into_table(Ident::new(*relation))
+                            .columns([Ident::new(*column1), Ident::new(*column2)])
                             .values_panic([id.into(), (*t).into()])
                             .to_owned();
                         self.execute(self.build(&ins)).await?;
@@ -223,10 +224,10 @@ impl<'a> Env<'a> {
                 ..
             } => {
                 let mut q = Query::delete();
-                q.from_table(Alias::new(*relation))
-                    .and_where(Expr::col(Alias::new(*column1)).eq(id));
+                q.from_table(Ident::new(*relation))
+                    .and_where(Expr::col(Ident::new(*column1)).eq(id));
                 if let Some(ids) = only {
-                    q.and_where(Expr::col(Alias::new(*column2)).is_in(ids.iter().copied()));
+                    q.and_where(Expr::col(Ident::new(*column2)).is_in(ids.iter().copied()));
                 }
                 self.execute(self.build(&q)).await?;
                 Ok(())

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use hmac::{Hmac, Mac};
-use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::sea_query::{Expr, Query};
 use serde_json::{json, Map, Value};
 use sha1::Sha1;
 
@@ -16,6 +16,7 @@ use crate::auth::{crypto, session};
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::domain::{Domain, Op};
 use crate::orm::Env;
+use crate::orm::Ident;
 use crate::services::Services;
 
 /// Where Odoo 18 sends a POS it cannot open (`request.redirect`, 303).
@@ -428,12 +429,12 @@ pub async fn pos_ui(
         // `pos.session.login()`: one more device (or reload) on this session. One
         // UPDATE, so that two devices loading at once get two numbers.
         let bump = Query::update()
-            .table(Alias::new("pos_session"))
+            .table(Ident::new("pos_session"))
             .value(
-                Alias::new("login_number"),
+                Ident::new("login_number"),
                 Expr::cust("COALESCE(login_number, 0) + 1"),
             )
-            .and_where(Expr::col(Alias::new("id")).eq(session_id))
+            .and_where(Expr::col(Ident::new("id")).eq(session_id))
             .to_owned();
         system.execute(system.backend.build(&bump)).await?;
         let login_number = system

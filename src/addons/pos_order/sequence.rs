@@ -3,22 +3,23 @@
 //! transaction holds the write lock), so two orders never share a number.
 
 use chrono::Datelike;
-use sea_orm::sea_query::{Alias, Expr, Query};
+use sea_orm::sea_query::{Expr, Query};
 use serde_json::Value;
 
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::Env;
+use crate::orm::Ident;
 
 /// The next name of sequence `id`: prefix, number padded to `padding`, suffix.
 pub async fn next(env: &Env<'_>, id: i64) -> OdooResult<String> {
     let sudo = env.sudo();
     let q = Query::update()
-        .table(Alias::new("ir_sequence"))
+        .table(Ident::new("ir_sequence"))
         .value(
-            Alias::new("number_next"),
-            Expr::col(Alias::new("number_next")).add(Expr::col(Alias::new("number_increment"))),
+            Ident::new("number_next"),
+            Expr::col(Ident::new("number_next")).add(Expr::col(Ident::new("number_increment"))),
         )
-        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .and_where(Expr::col(Ident::new("id")).eq(id))
         .to_owned();
     if sudo.execute(sudo.backend.build(&q)).await? != 1 {
         return Err(crate::addons::missing_error(env, "ir.sequence", &[id]));

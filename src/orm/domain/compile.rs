@@ -3,13 +3,14 @@
 //! through their relation tables.
 
 use models::{Field, FieldType, Model};
-use sea_orm::sea_query::{Alias, Expr, Func, Query, SelectStatement, SimpleExpr};
+use sea_orm::sea_query::{Expr, Func, Query, SelectStatement, SimpleExpr};
 use sea_orm::DbBackend;
 use serde_json::Value;
 
 use super::{leaf_repr, Domain, Op};
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::values::{self, python_repr};
+use crate::orm::Ident;
 
 /// Compiles domains for one backend. `active_test` applies Odoo's archived-record
 /// filter to subqueries on related models.
@@ -25,8 +26,8 @@ pub trait Declarations: Sync {
     fn declaration(&self, name: &str) -> Option<&Model>;
 }
 
-fn col(table: &str, name: &str) -> Expr {
-    Expr::col((Alias::new(table), Alias::new(name)))
+fn col(table: &str, name: &'static str) -> Expr {
+    Expr::col((Ident::new(table.to_string()), Ident::new(name)))
 }
 
 fn truth(b: bool) -> SimpleExpr {
@@ -52,8 +53,8 @@ impl Compiler {
     /// `SELECT id FROM <model> WHERE <domain>` as a subquery.
     pub fn id_subquery(&self, model: &Model, domain: &Domain) -> OdooResult<SelectStatement> {
         let mut q = Query::select();
-        q.column((Alias::new(model.table.as_str()), Alias::new("id")))
-            .from(Alias::new(model.table.as_str()));
+        q.column((Ident::new(model.table.clone()), Ident::new("id")))
+            .from(Ident::new(model.table.clone()));
         q.and_where(self.compile(model, domain)?);
         Ok(q)
     }
@@ -250,8 +251,8 @@ impl Compiler {
             }
             FieldType::One2many { inverse, .. } => {
                 let mut q = Query::select();
-                q.column((Alias::new(comodel.table.as_str()), Alias::new(*inverse)))
-                    .from(Alias::new(comodel.table.as_str()))
+                q.column((Ident::new(comodel.table.clone()), Ident::new(*inverse)))
+                    .from(Ident::new(comodel.table.clone()))
                     .and_where(col(comodel.table.as_str(), inverse).is_not_null())
                     .and_where(col(comodel.table.as_str(), "id").in_subquery(inner));
                 col(table, "id").in_subquery(q)
@@ -265,9 +266,9 @@ impl Compiler {
                 let (relation, column1, column2) =
                     resolve_m2m(model, field, relation, column1, column2);
                 let mut q = Query::select();
-                q.column(Alias::new(column1))
-                    .from(Alias::new(relation))
-                    .and_where(Expr::col(Alias::new(column2)).in_subquery(inner));
+                q.column(Ident::new(column1))
+                    .from(Ident::new(relation))
+                    .and_where(Expr::col(Ident::new(column2)).in_subquery(inner));
                 col(table, "id").in_subquery(q)
             }
             _ => {
@@ -295,7 +296,7 @@ impl Compiler {
         // SQLite keeps money as text: compare numerically.
         let cmp_col = || -> SimpleExpr {
             if money_as_text {
-                c().cast_as(Alias::new("REAL"))
+                c().cast_as(Ident::new("REAL"))
             } else {
                 c().into()
             }
@@ -355,14 +356,14 @@ impl Compiler {
             Op::Le => Expr::expr(cmp_col()).lte(val(value)?),
             Op::Ge => Expr::expr(cmp_col()).gte(val(value)?),
             Op::Like | Op::EqLike => {
-                Expr::expr(c().cast_as(Alias::new("TEXT"))).like(like_pattern(op, value))
+                Expr::expr(c().cast_as(Ident::new("TEXT"))).like(like_pattern(op, value))
             }
-            Op::ILike | Op::EqILike => Expr::expr(Func::lower(c().cast_as(Alias::new("TEXT"))))
+            Op::ILike | Op::EqILike => Expr::expr(Func::lower(c().cast_as(Ident::new("TEXT"))))
                 .like(like_pattern(op, value).to_lowercase()),
-            Op::NotLike => Expr::expr(c().cast_as(Alias::new("TEXT")))
+            Op::NotLike => Expr::expr(c().cast_as(Ident::new("TEXT")))
                 .not_like(like_pattern(op, value))
                 .or(c().is_null()),
-            Op::NotILike => Expr::expr(Func::lower(c().cast_as(Alias::new("TEXT"))))
+            Op::NotILike => Expr::expr(Func::lower(c().cast_as(Ident::new("TEXT"))))
                 .not_like(like_pattern(op, value).to_lowercase())
                 .or(c().is_null()),
             Op::In | Op::NotIn | Op::ChildOf | Op::ParentOf => {
