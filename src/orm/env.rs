@@ -139,6 +139,11 @@ impl Rider {
     }
 
     /// The cell as a scalar subquery to select beside a search's columns.
+    /// The cell it reads: (table, column, row id).
+    pub(crate) fn cell(&self) -> (&'static str, &'static str, i64) {
+        (self.table, self.column, self.id)
+    }
+
     pub(crate) fn subquery(&self) -> sea_orm::sea_query::SimpleExpr {
         let q = Query::select()
             .column(Ident::new(self.column))

@@ -19,6 +19,7 @@ mod ident;
 mod read;
 mod schema;
 mod search;
+mod statements;
 mod unlink_copy;
 mod write;
 pub mod x2many;

@@ -76,6 +76,8 @@ impl ModelDef {
 pub struct Registry {
     models: HashMap<&'static str, ModelDef>,
     names: Vec<&'static str>,
+    /// Search statements already built (see `statements`).
+    pub(crate) statements: super::statements::Statements,
 }
 
 impl Registry {
@@ -156,7 +158,11 @@ impl Registry {
                 }
             }
         }
-        Ok(Registry { models, names })
+        Ok(Registry {
+            models,
+            names,
+            statements: Default::default(),
+        })
     }
 
     pub fn get(&self, name: &str) -> Option<&ModelDef> {

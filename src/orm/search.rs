@@ -13,6 +13,7 @@ use serde_json::{json, Map, Value};
 use super::domain::{Domain, Op};
 use super::env::{ids_of, invalid_field, row_id, Env, Operation, RIDER_COLUMN};
 use super::registry::ModelDef;
+use super::statements::Key;
 use super::values;
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::Ident;
@@ -40,6 +41,37 @@ pub struct Fetched {
     pub ids: Vec<i64>,
     pub values: HashMap<i64, Map<String, Value>>,
     pub names: HashMap<&'static str, HashMap<i64, String>>,
+}
+
+/// What a search's statement is built from (see [`Env::search_plan`]).
+struct SearchPlan {
+    domain: Domain,
+    /// Many2one joins of the order: (alias, field, comodel).
+    joins: Vec<(String, &'static str, &'static ModelDef)>,
+    /// (table alias, field, direction, nulls first).
+    terms: Vec<(String, &'static Field, Order, Option<bool>)>,
+    offset: u64,
+    limit: Option<u64>,
+}
+
+impl SearchPlan {
+    /// The start of its statement's key: everything but the columns read.
+    fn key(&self, backend: DbBackend, m: &ModelDef) -> Key {
+        let mut key = Key::new();
+        key.debug(backend)
+            .text(m.name)
+            .debug((self.offset, self.limit))
+            .domain(&self.domain);
+        key.debug(self.joins.len());
+        for (alias, field, co) in &self.joins {
+            key.text(alias).text(field).text(co.name);
+        }
+        key.debug(self.terms.len());
+        for (table, field, dir, nulls) in &self.terms {
+            key.text(table).text(field.name).debug((dir, nulls));
+        }
+        key
+    }
 }
 
 impl<'a> Env<'a> {
@@ -206,6 +238,8 @@ impl<'a> Env<'a> {
     /// as [`Env::fetch_columns`] gives them. With `names`, the display names of the
     /// many2one values too, by comodel, where a comodel's display name is its
     /// `_rec_name` column (read as superuser, archived or not, as `read` shows them).
+    /// The statement's text comes from the registry's `statements` when the same one
+    /// was built before.
     #[allow(clippy::too_many_arguments)]
     pub async fn search_fetch(
         &self,
@@ -217,16 +251,10 @@ impl<'a> Env<'a> {
         fields: &[&Field],
         names: bool,
     ) -> OdooResult<Fetched> {
-        let mut q = self
-            .search_query(model, domain, offset, limit, order)
+        let plan = self
+            .search_plan(model, domain, offset, limit, order)
             .await?;
         let columns = super::read::stored_columns(fields);
-        for f in &columns {
-            q.expr_as(
-                Expr::col((Ident::new(model.table.clone()), Ident::new(f.name))),
-                Ident::new(f.name),
-            );
-        }
         // (field, comodel, its name field, the name's column in the result)
         let mut joined = Vec::new();
         for (i, f) in columns.iter().filter(|_| names).enumerate() {
@@ -242,20 +270,47 @@ impl<'a> Env<'a> {
             };
             // Short names: PostgreSQL cuts identifiers at 63 bytes, which two long
             // table and field names could reach (and fields never start with `__`).
-            let alias = format!("__name{i}");
-            let column = alias.clone();
-            join_many2one(&mut q, model, f.name, co, &alias);
-            q.expr_as(
-                Expr::col((Ident::new(alias.clone()), Ident::new(rec.name))),
-                Ident::new(column.clone()),
-            );
-            joined.push((f.name, co, rec, column));
+            joined.push((f.name, co, rec, format!("__name{i}")));
         }
         let rider = self.pending_rider();
-        if let Some(rider) = rider {
-            q.expr_as(rider.subquery(), Ident::new(RIDER_COLUMN));
+        let mut key = plan.key(self.backend, model);
+        for f in &columns {
+            key.text(f.name);
         }
-        let rows = self.query_all(self.build(&q)).await?;
+        key.debug(joined.len());
+        for (field, co, rec, column) in &joined {
+            key.text(field).text(co.name).text(rec.name).text(column);
+        }
+        if let Some(rider) = rider {
+            key.debug(rider.cell());
+        }
+        let key = key.done();
+        let statement = match self.registry.statements.get(&key) {
+            Some(statement) => statement,
+            None => {
+                let mut q = self.search_statement(model, &plan)?;
+                for f in &columns {
+                    q.expr_as(
+                        Expr::col((Ident::new(model.table.clone()), Ident::new(f.name))),
+                        Ident::new(f.name),
+                    );
+                }
+                for (field, co, rec, column) in &joined {
+                    join_many2one(&mut q, model, field, co, column);
+                    q.expr_as(
+                        Expr::col((Ident::new(column.clone()), Ident::new(rec.name))),
+                        Ident::new(column.clone()),
+                    );
+                }
+                if let Some(rider) = rider {
+                    q.expr_as(rider.subquery(), Ident::new(RIDER_COLUMN));
+                }
+                let statement = self.build(&q);
+                self.registry.statements.keep(key, &statement);
+                statement
+            }
+        };
+        let rows = self.query_all(statement).await?;
         if let (Some(rider), Some(row)) = (rider, rows.first()) {
             rider.saw(row_id(row, RIDER_COLUMN)?);
         }
@@ -300,17 +355,30 @@ impl<'a> Env<'a> {
         limit: Option<u64>,
         order: Option<&str>,
     ) -> OdooResult<SelectStatement> {
+        let plan = self.search_plan(m, domain, offset, limit, order).await?;
+        self.search_statement(m, &plan)
+    }
+
+    /// Everything a search's statement is built from, every check done: access to the
+    /// model and to the fields its domain and order name, the final domain (active
+    /// filter, record rules, hierarchies resolved), the many2one joins and order terms.
+    async fn search_plan(
+        &self,
+        m: &'static ModelDef,
+        domain: Domain,
+        offset: u64,
+        limit: Option<u64>,
+        order: Option<&str>,
+    ) -> OdooResult<SearchPlan> {
         self.check_access(m, Operation::Read)?;
         self.check_domain_fields(m, &domain)?;
         // The record rules' `parent_of` leaves are resolved with the caller's own.
         let d = self.effective_domain(m, domain)?;
-        let d = self.resolve_hierarchies(m, d).await?;
-        let compiler = self.compiler();
-        let mut q = compiler.id_subquery(m, &d)?;
+        let domain = self.resolve_hierarchies(m, d).await?;
         // Each order term as (table alias, column, direction, nulls); a many2one
         // orders by its comodel's `_order`, as Odoo's `_generate_m2o_order_by`.
         let mut terms = Vec::new();
-        let mut joined: HashSet<String> = HashSet::new();
+        let mut joins = Vec::new();
         for (name, dir, nulls) in self.parse_order(m, order)? {
             let field = m.get_field(&name).ok_or_else(|| invalid_field(m, &name))?;
             let FieldType::Many2one { comodel, .. } = &field.ty else {
@@ -319,8 +387,8 @@ impl<'a> Env<'a> {
             };
             let co = self.model(comodel)?;
             let alias = format!("{}__{}", m.table, field.name);
-            if joined.insert(alias.clone()) {
-                join_many2one(&mut q, m, field.name, co, &alias);
+            if !joins.iter().any(|(a, _, _)| *a == alias) {
+                joins.push((alias.clone(), field.name, co));
             }
             for (co_name, co_dir, co_nulls) in self.parse_order(co, None)? {
                 let co_field = co
@@ -334,9 +402,29 @@ impl<'a> Env<'a> {
                 terms.push((alias.clone(), co_field, co_dir, co_nulls.or(nulls)));
             }
         }
-        for (table, field, dir, nulls) in terms {
-            let name = field.name;
-            let c = Expr::col((Ident::new(table.clone()), Ident::new(name)));
+        // As in Odoo, a falsy limit (0) means no limit.
+        let limit = limit.filter(|l| *l > 0);
+        Ok(SearchPlan {
+            domain,
+            joins,
+            terms,
+            offset,
+            limit,
+        })
+    }
+
+    /// The statement of a planned search.
+    fn search_statement(
+        &self,
+        m: &'static ModelDef,
+        plan: &SearchPlan,
+    ) -> OdooResult<SelectStatement> {
+        let mut q = self.compiler().id_subquery(m, &plan.domain)?;
+        for (alias, field, co) in &plan.joins {
+            join_many2one(&mut q, m, field, co, alias);
+        }
+        for (table, field, dir, nulls) in &plan.terms {
+            let c = Expr::col((Ident::new(table.clone()), Ident::new(field.name)));
             let expr: sea_orm::sea_query::SimpleExpr =
                 if matches!(field.ty, FieldType::Monetary { .. })
                     && self.backend == DbBackend::Sqlite
@@ -346,25 +434,27 @@ impl<'a> Env<'a> {
                     c.into()
                 };
             match nulls {
-                Some(true) => {
-                    q.order_by_expr_with_nulls(expr, dir, sea_orm::sea_query::NullOrdering::First)
-                }
-                Some(false) => {
-                    q.order_by_expr_with_nulls(expr, dir, sea_orm::sea_query::NullOrdering::Last)
-                }
-                None => q.order_by_expr(expr, dir),
+                Some(true) => q.order_by_expr_with_nulls(
+                    expr,
+                    dir.clone(),
+                    sea_orm::sea_query::NullOrdering::First,
+                ),
+                Some(false) => q.order_by_expr_with_nulls(
+                    expr,
+                    dir.clone(),
+                    sea_orm::sea_query::NullOrdering::Last,
+                ),
+                None => q.order_by_expr(expr, dir.clone()),
             };
         }
-        // As in Odoo, a falsy limit (0) means no limit.
-        let limit = limit.filter(|l| *l > 0);
-        if let Some(l) = limit {
+        if let Some(l) = plan.limit {
             q.limit(l);
         }
-        if offset > 0 {
-            if limit.is_none() {
+        if plan.offset > 0 {
+            if plan.limit.is_none() {
                 q.limit(i64::MAX as u64);
             }
-            q.offset(offset);
+            q.offset(plan.offset);
         }
         Ok(q)
     }

@@ -2,7 +2,7 @@
 //! (and orders that try to smuggle SQL), `name_search`/`name_create`, and the web
 //! client's `web_search_read`/`web_read`.
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::both;
 use crate::helpers::*;
@@ -368,4 +368,58 @@ both!(search_read_answers_as_read_does, |app| {
             code[0]["name"].as_str().unwrap()
         ))
     );
+});
+
+// Search statements are built once per shape and kept (orm::statements): the same
+// call again reads the data as it is now, and any difference in the domain, the
+// active filter, the order or the window is a different statement.
+both!(a_repeated_search_reads_the_data_as_it_is_now, |app| {
+    let admin = app.as_user("admin").await;
+    let a = admin
+        .create(
+            "res.partner",
+            json!({"name": "Probe A", "city": "Cachetown"}),
+        )
+        .await;
+    let b = admin
+        .create(
+            "res.partner",
+            json!({"name": "Probe B", "city": "Cachetown"}),
+        )
+        .await;
+    let d = json!([["city", "=", "Cachetown"]]);
+    let ids = |rows: Value| -> Vec<i64> {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect()
+    };
+    let read = |kwargs: Value| admin.call_ok("res.partner", "search_read", json!([]), kwargs);
+    let by_name = json!({"domain": d, "fields": ["name"], "order": "name"});
+    assert_eq!(ids(read(by_name.clone()).await), vec![a, b]);
+    assert_eq!(ids(read(by_name.clone()).await), vec![a, b]);
+    let desc = json!({"domain": d, "fields": ["name"], "order": "name desc"});
+    assert_eq!(ids(read(desc).await), vec![b, a]);
+    let first = json!({"domain": d, "fields": ["name"], "order": "name", "limit": 1});
+    assert_eq!(ids(read(first).await), vec![a]);
+    let second = json!({"domain": d, "fields": ["name"], "order": "name", "limit": 1, "offset": 1});
+    assert_eq!(ids(read(second).await), vec![b]);
+    // Archived: the active filter leaves it out, unless the context turns it off.
+    admin
+        .write("res.partner", &[a], json!({"active": false}))
+        .await;
+    assert_eq!(ids(read(by_name.clone()).await), vec![b]);
+    let all = json!({"domain": d, "fields": ["name"], "order": "name",
+        "context": {"active_test": false}});
+    assert_eq!(ids(read(all.clone()).await), vec![a, b]);
+    assert_eq!(ids(read(all).await), vec![a, b]);
+    // The same shape with another value is another statement's values.
+    admin
+        .write("res.partner", &[b], json!({"city": "Elsewhere"}))
+        .await;
+    assert_eq!(ids(read(by_name).await), Vec::<i64>::new());
+    let elsewhere =
+        json!({"domain": [["city", "=", "Elsewhere"]], "fields": ["name"], "order": "name"});
+    assert_eq!(ids(read(elsewhere).await), vec![b]);
 });
