@@ -61,7 +61,15 @@ impl Key {
 
     /// A name or other text, JSON-quoted.
     pub fn text(&mut self, s: &str) -> &mut Key {
-        let _ = write!(self.0, "{},", Value::from(s));
+        // What serde_json writes for `s`, without its allocations when nothing needs
+        // escaping (names and most values).
+        if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+            self.0.push('"');
+            self.0.push_str(s);
+            self.0.push_str("\",");
+        } else {
+            let _ = write!(self.0, "{},", Value::from(s));
+        }
         self
     }
 
@@ -167,6 +175,15 @@ mod tests {
             *r = json!(["a", "=", 1]);
         }
         assert_eq!(key(&raw), keys[2]);
+    }
+
+    #[test]
+    fn text_is_written_as_json() {
+        for s in ["", "name", "a\"b", "back\\slash", "tab\t", "ünï", "\u{7f}"] {
+            let mut k = Key::new();
+            k.text(s);
+            assert_eq!(k.done(), format!("{},", Value::from(s)), "{s:?}");
+        }
     }
 
     #[test]
