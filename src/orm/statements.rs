@@ -22,6 +22,10 @@ use super::domain::Domain;
 /// Statements kept at most; the cache starts over when full (the POS sends a few
 /// dozen shapes of search).
 const KEPT: usize = 512;
+/// The longest key kept, in bytes: a domain with a long list of values (ids) is
+/// built anew each time rather than kept, so that the cache stays a few MiB at most
+/// whatever its callers send.
+const KEY_MAX: usize = 4096;
 
 #[derive(Default)]
 pub struct Statements {
@@ -38,6 +42,9 @@ impl Statements {
     }
 
     pub fn keep(&self, key: String, statement: &Statement) {
+        if key.len() > KEY_MAX {
+            return;
+        }
         let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
         if kept.len() >= KEPT {
             kept.clear();
@@ -199,5 +206,15 @@ mod tests {
         assert_eq!(s.len(), 1);
         assert!(s.get("7").is_none());
         assert_eq!(s.get("one more").map(|s| s.sql), Some("SELECT 1".into()));
+    }
+
+    #[test]
+    fn a_long_key_is_not_kept() {
+        let s = Statements::default();
+        let st = Statement::from_string(sea_orm::DbBackend::Sqlite, "SELECT 1");
+        s.keep("k".repeat(KEY_MAX), &st);
+        s.keep("k".repeat(KEY_MAX + 1), &st);
+        assert_eq!(s.len(), 1);
+        assert!(s.get(&"k".repeat(KEY_MAX + 1)).is_none());
     }
 }
