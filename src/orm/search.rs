@@ -227,7 +227,8 @@ impl<'a> Env<'a> {
     ) -> BoxFuture<'b, OdooResult<Vec<i64>>> {
         Box::pin(async move {
             let m = self.model(model)?;
-            let q = self.search_query(m, domain, offset, limit, order).await?;
+            let plan = self.search_plan(m, domain, offset, limit, order).await?;
+            let q = self.search_statement(m, &plan)?;
             let rows = self.query_all(self.build(&q)).await?;
             rows.iter().map(|r| row_id(r, "id")).collect()
         })
@@ -345,20 +346,6 @@ impl<'a> Env<'a> {
         Ok(fetched)
     }
 
-    /// The statement of a search: the ids of the records matching `domain` (with the
-    /// active filter and record rules), ordered, offset and limited.
-    async fn search_query(
-        &self,
-        m: &'static ModelDef,
-        domain: Domain,
-        offset: u64,
-        limit: Option<u64>,
-        order: Option<&str>,
-    ) -> OdooResult<SelectStatement> {
-        let plan = self.search_plan(m, domain, offset, limit, order).await?;
-        self.search_statement(m, &plan)
-    }
-
     /// Everything a search's statement is built from, every check done: access to the
     /// model and to the fields its domain and order name, the final domain (active
     /// filter, record rules, hierarchies resolved), the many2one joins and order terms.
@@ -413,7 +400,8 @@ impl<'a> Env<'a> {
         })
     }
 
-    /// The statement of a planned search.
+    /// The statement of a planned search: the ids of the records matching its domain,
+    /// ordered, offset and limited.
     fn search_statement(
         &self,
         m: &'static ModelDef,
