@@ -14,6 +14,7 @@ use models::Constraint;
 
 use crate::errors::OdooError;
 
+mod pg_pipeline;
 mod pg_reads;
 mod sqlite_reads;
 
@@ -106,7 +107,7 @@ pub fn postgres_read_pool_size() -> u32 {
 }
 
 /// `maxconn` (the `db_maxconn` setting) when set, else `default`.
-fn sized(maxconn: u32, default: u32) -> u32 {
+pub(crate) fn sized(maxconn: u32, default: u32) -> u32 {
     if maxconn == 0 {
         default
     } else {
@@ -123,6 +124,9 @@ pub enum Readers {
     /// A pool of its own whose sessions are `default_transaction_read_only`; a call's
     /// statements run without `BEGIN`/`COMMIT` ([`pg_reads`]).
     Postgres(std::sync::Arc<pg_reads::PgReads>),
+    /// Shared sessions whose statements are pipelined ([`pg_pipeline`]): PostgreSQL
+    /// reached without TLS.
+    Pipelined(std::sync::Arc<pg_pipeline::PgPipeline>),
     Sqlite(std::sync::Arc<sqlite_reads::SqliteReads>),
 }
 
@@ -132,6 +136,7 @@ impl Readers {
         match self {
             Readers::Sqlite(pool) => pool.begin().await,
             Readers::Postgres(pool) => pg_reads::begin(pool).await,
+            Readers::Pipelined(pool) => pg_pipeline::begin(pool).await,
             Readers::Shared(db) if db.get_database_backend() == DbBackend::Postgres => {
                 db.begin_with_config(None, Some(sea_orm::AccessMode::ReadOnly))
                     .await
@@ -152,11 +157,14 @@ pub fn readers(url: &str, writer: &DatabaseConnection, maxconn: u32) -> anyhow::
         if writer.get_database_backend() != DbBackend::Postgres {
             return Ok(Readers::Shared(writer.clone()));
         }
+        let size = sized(maxconn, postgres_read_pool_size());
+        if let Some(pipeline) = pg_pipeline::PgPipeline::new(url, size) {
+            return Ok(Readers::Pipelined(std::sync::Arc::new(pipeline)));
+        }
         use sea_orm::sqlx::ConnectOptions as _;
         let options = sea_orm::sqlx::postgres::PgConnectOptions::from_str(url)?
             .options([("default_transaction_read_only", "on")])
             .disable_statement_logging();
-        let size = sized(maxconn, postgres_read_pool_size());
         return Ok(Readers::Postgres(std::sync::Arc::new(
             pg_reads::PgReads::new(options, size),
         )));

@@ -228,13 +228,13 @@ fn conn_err(e: sea_orm::sqlx::Error) -> DbErr {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use sea_orm::{ConnectionTrait, Database};
 
     use super::*;
 
     /// A fresh database on the PostgreSQL server `OPS_TEST_POSTGRES_URL` names.
-    async fn database(name: &str) -> String {
+    pub(crate) async fn database(name: &str) -> String {
         let admin_url = std::env::var("OPS_TEST_POSTGRES_URL")
             .expect("this test runs against OPS_TEST_POSTGRES_URL");
         let admin = Database::connect(&admin_url).await.unwrap();
@@ -252,7 +252,7 @@ mod tests {
     }
 
     /// Drops the database [`database`] made.
-    async fn drop_database(url: &str) {
+    pub(crate) async fn drop_database(url: &str) {
         let admin = Database::connect(std::env::var("OPS_TEST_POSTGRES_URL").unwrap())
             .await
             .unwrap();
@@ -261,6 +261,17 @@ mod tests {
             .execute_unprepared(&format!("DROP DATABASE \"{db}\" WITH (FORCE)"))
             .await
             .unwrap();
+    }
+
+    /// sqlx's read-only sessions on `url` (the server picks them for PostgreSQL reached
+    /// over TLS; the test server is local, where it pipelines).
+    fn sqlx_readers(url: &str, maxconn: u32) -> crate::db::Readers {
+        use std::str::FromStr;
+        let options = PgConnectOptions::from_str(url)
+            .unwrap()
+            .options([("default_transaction_read_only", "on")]);
+        let size = crate::db::sized(maxconn, crate::db::postgres_read_pool_size());
+        crate::db::Readers::Postgres(Arc::new(PgReads::new(options, size)))
     }
 
     fn stmt(sql: &str, values: Vec<Value>) -> Statement {
@@ -282,8 +293,7 @@ mod tests {
             )
             .await
             .unwrap();
-        let readers = crate::db::readers(&url, &writer, 0).unwrap();
-        assert!(matches!(readers, crate::db::Readers::Postgres(_)));
+        let readers = sqlx_readers(&url, 0);
         let tx = readers.begin().await.unwrap();
         let rows = tx
             .query_all(stmt(
@@ -365,7 +375,7 @@ mod tests {
     async fn a_session_goes_back_as_it_is_unless_a_statement_was_cut_short() {
         let url = database("reuse").await;
         let writer = crate::db::connect(&url, 0).await.unwrap();
-        let readers = crate::db::readers(&url, &writer, 2).unwrap();
+        let readers = sqlx_readers(&url, 2);
         let first = backend(&readers).await;
         assert_eq!(backend(&readers).await, first, "the session is reused");
 
@@ -401,6 +411,7 @@ mod tests {
         };
         let max_of = |readers: &crate::db::Readers| match readers {
             crate::db::Readers::Postgres(pool) => pool.max_connections(),
+            crate::db::Readers::Pipelined(pool) => pool.max_connections(),
             _ => panic!("PostgreSQL readers expected"),
         };
         let writer = crate::db::connect(&url, 5).await.unwrap();
