@@ -35,6 +35,9 @@ use tokio_postgres::{Client, Config, NoTls, Row};
 /// (dropping a statement closes it on the server).
 const PREPARED_MAX: usize = 256;
 
+/// Statements longer than this are prepared for their call only.
+const KEPT_SQL_MAX: usize = 16 * 1024;
+
 /// `size` shared sessions, opened when first needed and opened again when broken.
 pub struct PgPipeline {
     config: Config,
@@ -49,8 +52,11 @@ struct Slot {
 
 struct Session {
     client: Client,
-    prepared: Mutex<HashMap<(String, Vec<Type>), tokio_postgres::Statement>>,
+    prepared: Mutex<Prepared>,
 }
+
+/// Statements prepared on a session, by their text, then by their parameters' types.
+type Prepared = HashMap<String, Vec<(Vec<Type>, tokio_postgres::Statement)>>;
 
 impl PgPipeline {
     /// `size` sessions on the server `url` names, each read-only; `None` when the
@@ -149,31 +155,40 @@ fn is_loopback(host: &str) -> bool {
 }
 
 impl Session {
+    /// `sql` prepared with `types` on this session: kept, unless the text is long (a
+    /// domain with thousands of ids), so that what is kept stays a few MiB.
     async fn prepared(
         &self,
         sql: &str,
         types: &[Type],
     ) -> Result<tokio_postgres::Statement, DbErr> {
-        let key = (sql.to_string(), types.to_vec());
-        if let Some(s) = self.lock().get(&key) {
-            return Ok(s.clone());
+        let kept = self
+            .lock()
+            .get(sql)
+            .and_then(|shapes| shapes.iter().find(|(t, _)| t.as_slice() == types))
+            .map(|(_, s)| s.clone());
+        if let Some(statement) = kept {
+            return Ok(statement);
         }
         let statement = self
             .client
             .prepare_typed(sql, types)
             .await
             .map_err(query_err)?;
-        let mut prepared = self.lock();
-        if prepared.len() >= PREPARED_MAX {
-            prepared.clear();
+        if sql.len() <= KEPT_SQL_MAX {
+            let mut prepared = self.lock();
+            if prepared.len() >= PREPARED_MAX {
+                prepared.clear();
+            }
+            prepared
+                .entry(sql.to_string())
+                .or_default()
+                .push((types.to_vec(), statement.clone()));
         }
-        prepared.insert(key, statement.clone());
         Ok(statement)
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<(String, Vec<Type>), tokio_postgres::Statement>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Prepared> {
         self.prepared.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -628,6 +643,26 @@ mod tests {
             pids.insert(pid);
         }
         assert_eq!(pids.len(), 1, "one session carried them all");
+
+        // A statement is kept once for its shape; a long one is prepared each time.
+        let long = format!("SELECT $1::int8 AS n /* {} */", "x".repeat(KEPT_SQL_MAX));
+        for n in [1i64, 2] {
+            let tx = begin(&pool).await.unwrap();
+            for sql in ["SELECT $1::int8 AS n", long.as_str()] {
+                let row = tx
+                    .query_one(stmt(sql, vec![Value::BigInt(Some(n))]))
+                    .await
+                    .unwrap()
+                    .unwrap();
+                assert_eq!(row.try_get_by::<i64, _>("n").unwrap(), n);
+            }
+        }
+        let session = pool.slots[0].session.lock().await.clone().unwrap();
+        {
+            let kept = session.lock();
+            assert_eq!(kept.get("SELECT $1::int8 AS n").map(Vec::len), Some(1));
+            assert!(!kept.contains_key(&long));
+        }
         drop(pool);
         drop_database(&url).await;
     }
