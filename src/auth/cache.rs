@@ -11,7 +11,7 @@
 //! ever kept.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::ConnectionTrait;
@@ -32,7 +32,7 @@ struct Inner {
     generation: i64,
     users: HashMap<i64, CachedUser>,
     /// By the SHA-256 of the cookie value: the live session and its last use.
-    sessions: HashMap<String, (Session, i64)>,
+    sessions: HashMap<String, (Arc<Session>, i64)>,
 }
 
 #[derive(Default)]
@@ -111,14 +111,14 @@ impl AuthCache {
     }
 
     /// A cached live session and its last use.
-    pub fn session(&self, generation: i64, sid_hash: &str) -> Option<(Session, i64)> {
+    pub fn session(&self, generation: i64, sid_hash: &str) -> Option<(Arc<Session>, i64)> {
         let inner = self.lock();
         (inner.generation == generation)
             .then(|| inner.sessions.get(sid_hash).cloned())
             .flatten()
     }
 
-    pub fn put_session(&self, generation: i64, session: Session, last_seen: i64) {
+    pub fn put_session(&self, generation: i64, session: Arc<Session>, last_seen: i64) {
         let mut inner = self.lock();
         if inner.generation == generation {
             if inner.sessions.len() >= MAX_SESSIONS {

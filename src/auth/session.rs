@@ -5,6 +5,8 @@
 
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::ConnectionTrait;
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use super::{crypto, Auth};
@@ -106,7 +108,7 @@ pub async fn drop_user_sessions(env: &Env<'_>, uids: &[i64]) -> OdooResult<()> {
 /// What a cookie value names.
 pub enum Lookup {
     /// A live session; `touch`: its last use should be recorded (once a minute at most).
-    Live { session: Session, touch: bool },
+    Live { session: Arc<Session>, touch: bool },
     /// A stored session that expired (idle, password changed, user archived): to delete.
     Expired { sid_hash: String },
     /// No session.
@@ -160,7 +162,7 @@ pub async fn lookup(system: &Env<'_>, auth: &Auth, sid: Option<&str>) -> OdooRes
         _ => return Ok(Lookup::Expired { sid_hash }),
     };
     let context: String = row.try_get_by("context").map_err(OdooError::internal)?;
-    let session = Session {
+    let session = Arc::new(Session {
         sid_hash,
         uid,
         db: row.try_get_by("db").map_err(OdooError::internal)?,
@@ -168,7 +170,7 @@ pub async fn lookup(system: &Env<'_>, auth: &Auth, sid: Option<&str>) -> OdooRes
         token,
         context: serde_json::from_str(&context).unwrap_or_default(),
         user,
-    };
+    });
     auth.cache
         .put_session(generation, session.clone(), last_seen);
     Ok(live(auth, session, last_seen))
@@ -176,7 +178,7 @@ pub async fn lookup(system: &Env<'_>, auth: &Auth, sid: Option<&str>) -> OdooRes
 
 /// A live session; its use is to be recorded when the last was over a minute ago (the
 /// cache counts it as recorded at once, so that one caller records it).
-fn live(auth: &Auth, session: Session, last_seen: i64) -> Lookup {
+fn live(auth: &Auth, session: Arc<Session>, last_seen: i64) -> Lookup {
     let touch = now() - last_seen > 60;
     if touch {
         auth.cache.touched(&session.sid_hash, now());
@@ -208,7 +210,7 @@ pub async fn destroy_hash(system: &Env<'_>, sid_hash: &str) -> OdooResult<()> {
 /// The live session for a cookie value: known, not idle for too long, and with a
 /// token matching the user's current credentials. Otherwise `SessionExpired` (and an
 /// expired session is deleted). Reads and writes in the caller's transaction.
-pub async fn check(system: &Env<'_>, auth: &Auth, sid: Option<&str>) -> OdooResult<Session> {
+pub async fn check(system: &Env<'_>, auth: &Auth, sid: Option<&str>) -> OdooResult<Arc<Session>> {
     match lookup(system, auth, sid).await? {
         Lookup::Live { session, touch: t } => {
             if t {

@@ -245,12 +245,9 @@ impl ProxyDatabaseTrait for PipelinedCall {
             .query(&prepared, &refs(&params))
             .await
             .map_err(query_err)?;
-        let columns: Vec<(String, Type)> = prepared
-            .columns()
-            .iter()
-            .map(|c| (c.name().to_string(), c.type_().clone()))
-            .collect();
-        rows.iter().map(|row| proxy_row(row, &columns)).collect()
+        rows.iter()
+            .map(|row| proxy_row(row, prepared.columns()))
+            .collect()
     }
 
     async fn execute(&self, statement: Statement) -> Result<ProxyExecResult, DbErr> {
@@ -268,10 +265,10 @@ impl ProxyDatabaseTrait for PipelinedCall {
     }
 }
 
-fn proxy_row(row: &Row, columns: &[(String, Type)]) -> Result<ProxyRow, DbErr> {
+fn proxy_row(row: &Row, columns: &[tokio_postgres::Column]) -> Result<ProxyRow, DbErr> {
     let mut values = BTreeMap::new();
-    for (i, (name, ty)) in columns.iter().enumerate() {
-        values.insert(name.clone(), value(row, i, ty)?);
+    for (i, column) in columns.iter().enumerate() {
+        values.insert(column.name().to_string(), value(row, i, column.type_())?);
     }
     Ok(ProxyRow::new(values))
 }

@@ -158,6 +158,12 @@ impl Rider {
     }
 }
 
+/// The superuser every call's system environment runs as, made once.
+fn system_user() -> Arc<UserInfo> {
+    static SYSTEM: std::sync::OnceLock<Arc<UserInfo>> = std::sync::OnceLock::new();
+    SYSTEM.get_or_init(|| Arc::new(UserInfo::system())).clone()
+}
+
 impl<'a> Env<'a> {
     /// The superuser's environment on `tx`.
     pub fn system(
@@ -169,7 +175,7 @@ impl<'a> Env<'a> {
             tx,
             backend: tx.get_database_backend(),
             registry,
-            user: Arc::new(UserInfo::system()),
+            user: system_user(),
             su: true,
             context: Map::new(),
             host,

@@ -460,7 +460,7 @@ async fn settle(
 async fn check_session(
     services: &Arc<Services>,
     session_id: Option<&str>,
-) -> OdooResult<session::Session> {
+) -> OdooResult<Arc<session::Session>> {
     let found = in_transaction!(read services, |tx| {
         session::lookup(&system(services, &tx), &services.auth, session_id).await
     })?;
@@ -472,7 +472,7 @@ async fn check_session(
 async fn settle_session(
     services: &Arc<Services>,
     found: session::Lookup,
-) -> OdooResult<session::Session> {
+) -> OdooResult<Arc<session::Session>> {
     match found {
         session::Lookup::Live { session, touch } => {
             if touch {

@@ -126,7 +126,7 @@ pub enum LoginPage {
 async fn live_session(
     services: &Arc<Services>,
     sid: Option<&str>,
-) -> OdooResult<Option<session::Session>> {
+) -> OdooResult<Option<Arc<session::Session>>> {
     let checked = in_transaction!(services, |tx| {
         match session::check(&system(services, &tx), &services.auth, sid).await {
             Ok(s) => Ok(Some(s)),
@@ -163,7 +163,7 @@ pub async fn login_form(
         sid,
         new_sid,
         error: None,
-        login: live.map(|s| s.login).unwrap_or_default(),
+        login: live.map(|s| s.login.clone()).unwrap_or_default(),
         redirect: redirect.unwrap_or_default().to_string(),
     })
 }
