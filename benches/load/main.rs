@@ -260,6 +260,10 @@ async fn main() {
     let smoke = std::env::args().any(|a| a == "--smoke")
         || std::env::var("OPS_BENCH_SMOKE").is_ok_and(|v| v == "1");
     let plan = Plan::new(smoke);
+    // `-- --medians`: only the alternated search_read loads against the baseline (a
+    // quick before/after); `-- --postgres`: only the PostgreSQL backend.
+    let medians_only = std::env::args().any(|a| a == "--medians");
+    let postgres_only = std::env::args().any(|a| a == "--postgres");
     let out_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench");
     std::fs::create_dir_all(&out_dir).expect("target/bench");
     let mut results = Results {
@@ -289,7 +293,10 @@ async fn main() {
     let mut curves: Vec<charts::Series> = Vec::new();
     let mut scale_series: Vec<charts::Series> = Vec::new();
 
-    let mut backends = vec![sqlite_backend().await];
+    let mut backends = Vec::new();
+    if !postgres_only {
+        backends.push(sqlite_backend().await);
+    }
     if let Ok(url) = std::env::var("OPS_BENCH_POSTGRES_URL") {
         backends.push(postgres_backend(url).await);
     }
@@ -338,7 +345,8 @@ async fn main() {
         let target = Arc::new(target);
         let (rss_idle, _) = server.rss_mib();
 
-        for (si, scenario) in SCENARIOS.iter().copied().enumerate() {
+        let scenarios: &[Scenario] = if medians_only { &[] } else { &SCENARIOS };
+        for (si, scenario) in scenarios.iter().copied().enumerate() {
             let connections = if scenario == Scenario::SearchRead {
                 &plan.curve
             } else {
@@ -441,6 +449,11 @@ async fn main() {
             });
         }
 
+        if medians_only {
+            server.stop();
+            (backend.cleanup)().await;
+            continue;
+        }
         // The payment path: both ways taken in turn on each connection, in one load,
         // so that the difference is not how the machine moved between two loads.
         for &n in &plan.ends {
@@ -516,6 +529,9 @@ async fn main() {
     }
 
     print_tables(&results);
+    if medians_only {
+        return;
+    }
     std::fs::write(
         out_dir.join("results.json"),
         serde_json::to_string_pretty(&results).expect("JSON"),
