@@ -3,10 +3,10 @@
 //! carries a token derived from the user's password hash and active flag: a password
 //! change or a deactivation invalidates it.
 
-use sea_orm::sea_query::{Expr, Query};
-use sea_orm::ConnectionTrait;
 use std::sync::Arc;
 
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::ConnectionTrait;
 use serde_json::{Map, Value};
 
 use super::{crypto, Auth};
