@@ -146,6 +146,18 @@ impl Readers {
     }
 }
 
+/// `size` of sqlx's read-only sessions on the PostgreSQL server `url` names
+/// ([`pg_reads`]): what [`readers`] picks where the server may need TLS.
+pub(crate) fn sqlx_readers(url: &str, size: u32) -> anyhow::Result<Readers> {
+    use sea_orm::sqlx::ConnectOptions as _;
+    let options = sea_orm::sqlx::postgres::PgConnectOptions::from_str(url)?
+        .options([("default_transaction_read_only", "on")])
+        .disable_statement_logging();
+    Ok(Readers::Postgres(std::sync::Arc::new(
+        pg_reads::PgReads::new(options, size),
+    )))
+}
+
 /// The connections read-only calls run on. SQLite (a file, in WAL mode since
 /// [`connect`]): a pool of connections opened read-only, so a read runs beside the
 /// writer and never takes the write lock, and a call wrongly flagged read-only fails
@@ -161,13 +173,7 @@ pub fn readers(url: &str, writer: &DatabaseConnection, maxconn: u32) -> anyhow::
         if let Some(pipeline) = pg_pipeline::PgPipeline::new(url, size) {
             return Ok(Readers::Pipelined(std::sync::Arc::new(pipeline)));
         }
-        use sea_orm::sqlx::ConnectOptions as _;
-        let options = sea_orm::sqlx::postgres::PgConnectOptions::from_str(url)?
-            .options([("default_transaction_read_only", "on")])
-            .disable_statement_logging();
-        return Ok(Readers::Postgres(std::sync::Arc::new(
-            pg_reads::PgReads::new(options, size),
-        )));
+        return sqlx_readers(url, size);
     };
     let file = rest.trim_start_matches("//");
     let file = file.split('?').next().unwrap_or(file);

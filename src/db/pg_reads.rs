@@ -266,12 +266,8 @@ pub(crate) mod tests {
     /// sqlx's read-only sessions on `url` (the server picks them for PostgreSQL reached
     /// over TLS; the test server is local, where it pipelines).
     fn sqlx_readers(url: &str, maxconn: u32) -> crate::db::Readers {
-        use std::str::FromStr;
-        let options = PgConnectOptions::from_str(url)
-            .unwrap()
-            .options([("default_transaction_read_only", "on")]);
         let size = crate::db::sized(maxconn, crate::db::postgres_read_pool_size());
-        crate::db::Readers::Postgres(Arc::new(PgReads::new(options, size)))
+        crate::db::sqlx_readers(url, size).unwrap()
     }
 
     fn stmt(sql: &str, values: Vec<Value>) -> Statement {
