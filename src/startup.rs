@@ -5,12 +5,11 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use jsonrpsee::server::{
-    serve_with_graceful_shutdown, stop_channel, HttpBody, HttpRequest, Methods, Server,
-    ServerHandle,
+    serve_with_graceful_shutdown, stop_channel, HttpBody, HttpRequest, ServerHandle,
 };
 use sea_orm_migration::MigratorTrait;
 
-use crate::http::{OdooLayer, PeerAddr};
+use crate::http::{OdooService, PeerAddr};
 use crate::services::Services;
 use crate::settings::Settings;
 use crate::stripe_sim::{AutoPresent, SimConfig, SimLimits, Simulator, TestCard};
@@ -138,18 +137,19 @@ impl Application {
     }
 }
 
-/// Serves `listener` with jsonrpsee's HTTP service and our routes in front of it, until the
-/// returned handle is stopped or dropped. jsonrpsee's own accept loop (`Server::start`) does
-/// not pass the client's address to HTTP middleware, so this loop accepts connections itself
-/// and puts each one's [`PeerAddr`] on every request it carries (the simulator's control
-/// endpoints and the login throttle need it).
+/// Serves `listener` with our routes on jsonrpsee's HTTP connection handling
+/// (`serve_with_graceful_shutdown`) until the returned handle is stopped or dropped.
+/// jsonrpsee's own accept loop (`Server::start`) does not pass the client's address to
+/// HTTP middleware, so this loop accepts connections itself and puts each one's
+/// [`PeerAddr`] on every request it carries (the simulator's control endpoints and the
+/// login throttle need it). Every path, JSON-RPC included, is answered by
+/// [`OdooService`]: it is served directly rather than as an HTTP middleware in front of
+/// jsonrpsee's method dispatch, which it never called, so a request no longer clones
+/// and drops that unused service's state (BENCHMARKS.md, tenth round).
 fn serve(listener: tokio::net::TcpListener, services: Arc<Services>) -> ServerHandle {
     let (stop, handle) = stop_channel();
     tokio::spawn(timer_tick(stop.clone().shutdown()));
-    let builder = Server::builder()
-        .set_http_middleware(tower::ServiceBuilder::new().layer(OdooLayer { services }))
-        .http_only()
-        .to_service_builder();
+    let odoo = OdooService::new(services);
     tokio::spawn(async move {
         let stopped = stop.clone().shutdown();
         tokio::pin!(stopped);
@@ -170,7 +170,7 @@ fn serve(listener: tokio::net::TcpListener, services: Arc<Services>) -> ServerHa
                 tracing::debug!(%error, "could not set TCP_NODELAY");
             }
             let service = WithPeer {
-                inner: builder.clone().build(Methods::new(), stop.clone()),
+                inner: odoo.clone(),
                 peer: PeerAddr(peer),
             };
             let stopped = stop.clone().shutdown();
@@ -201,8 +201,8 @@ async fn timer_tick(stopped: impl std::future::Future<Output = ()>) {
     }
 }
 
-/// Wraps jsonrpsee's per-connection service: every request gets the connection's peer
-/// address as an extension, and hyper's body type becomes jsonrpsee's.
+/// Wraps the per-connection service: every request gets the connection's peer address
+/// as an extension, and hyper's body type becomes jsonrpsee's.
 #[derive(Clone)]
 struct WithPeer<S> {
     inner: S,

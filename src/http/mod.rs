@@ -1,6 +1,6 @@
-//! The HTTP transport. The server is jsonrpsee's; this tower layer, installed as its
-//! HTTP middleware, answers Odoo's routes itself, because Odoo's envelope differs from
-//! plain JSON-RPC 2.0 (the URL chooses the handler, errors come with HTTP 200, a
+//! The HTTP transport. Connections are served by jsonrpsee's HTTP handling; this tower
+//! service answers every route itself, JSON-RPC included, because Odoo's envelope differs
+//! from plain JSON-RPC 2.0 (the URL chooses the handler, errors come with HTTP 200, a
 //! handler returning nothing has no `result`). Only this module knows those envelopes:
 //! it decodes a request into an `rpc::Call`, hands it to `rpc::handle`, and encodes the
 //! answer.
@@ -34,24 +34,16 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PeerAddr(pub std::net::SocketAddr);
 
-/// Installs the Odoo routes in front of jsonrpsee.
-#[derive(Clone)]
-pub struct OdooLayer {
-    pub services: Arc<Services>,
-}
-
-impl<S> tower::Layer<S> for OdooLayer {
-    type Service = OdooService;
-    fn layer(&self, _inner: S) -> OdooService {
-        OdooService {
-            services: self.services.clone(),
-        }
-    }
-}
-
+/// Odoo's routes: the service every HTTP request of the server goes to (`startup`).
 #[derive(Clone)]
 pub struct OdooService {
     services: Arc<Services>,
+}
+
+impl OdooService {
+    pub fn new(services: Arc<Services>) -> OdooService {
+        OdooService { services }
+    }
 }
 
 impl tower::Service<HttpRequest> for OdooService {
