@@ -24,7 +24,7 @@ pub struct Session {
     pub db: String,
     pub login: String,
     pub token: String,
-    pub context: Map<String, Value>,
+    pub context: crate::orm::Context,
     /// The session's user, as loaded to check the session (the call reuses it).
     pub user: std::sync::Arc<crate::orm::UserInfo>,
 }
@@ -168,7 +168,7 @@ pub async fn lookup(system: &Env<'_>, auth: &Auth, sid: Option<&str>) -> OdooRes
         db: row.try_get_by("db").map_err(OdooError::internal)?,
         login: row.try_get_by("login").map_err(OdooError::internal)?,
         token,
-        context: serde_json::from_str(&context).unwrap_or_default(),
+        context: Arc::new(serde_json::from_str(&context).unwrap_or_default()),
         user,
     });
     auth.cache

@@ -97,7 +97,9 @@ pub struct Env<'a> {
     pub user: Arc<UserInfo>,
     /// Superuser mode: access rights and record rules are not checked.
     pub su: bool,
-    pub context: Map<String, Value>,
+    /// The call's context, shared by every environment derived from this one until one
+    /// of them changes it ([`Env::with_context`]).
+    pub context: Context,
     host: &'a Host,
     /// The cache signal this call has already read, when its later reads go by it: a
     /// read-only call reads it once, at its session check; business code that keeps
@@ -158,6 +160,16 @@ impl Rider {
     }
 }
 
+/// A call's context: shared, since every environment a call derives (`sudo`, a rider,
+/// a cache signal) carries it unchanged.
+pub type Context = Arc<Map<String, Value>>;
+
+/// The empty context, made once.
+pub fn empty_context() -> Context {
+    static EMPTY: std::sync::OnceLock<Context> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| Arc::new(Map::new())).clone()
+}
+
 /// The superuser every call's system environment runs as, made once.
 fn system_user() -> Arc<UserInfo> {
     static SYSTEM: std::sync::OnceLock<Arc<UserInfo>> = std::sync::OnceLock::new();
@@ -177,7 +189,7 @@ impl<'a> Env<'a> {
             registry,
             user: system_user(),
             su: true,
-            context: Map::new(),
+            context: empty_context(),
             host,
             cache_signal: None,
             rider: None,
@@ -186,11 +198,7 @@ impl<'a> Env<'a> {
 
     /// The environment of `user` on the same transaction, once the context's
     /// `allowed_company_ids` are checked against the user's companies.
-    pub fn for_user(
-        &self,
-        user: Arc<UserInfo>,
-        context: Map<String, Value>,
-    ) -> OdooResult<Env<'a>> {
+    pub fn for_user(&self, user: Arc<UserInfo>, context: Context) -> OdooResult<Env<'a>> {
         let env = Env {
             user,
             su: false,
@@ -244,7 +252,7 @@ impl<'a> Env<'a> {
 
     pub fn with_context(&self, key: &str, value: Value) -> Env<'a> {
         let mut e = self.clone();
-        e.context.insert(key.to_string(), value);
+        Arc::make_mut(&mut e.context).insert(key.to_string(), value);
         e
     }
 

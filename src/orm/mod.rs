@@ -25,6 +25,6 @@ mod write;
 pub mod x2many;
 
 pub use access::{group_display_name, group_name};
-pub use env::{row_id, Env, Operation, Rider, UserInfo, SUPERUSER_ID};
+pub use env::{empty_context, row_id, Context, Env, Operation, Rider, UserInfo, SUPERUSER_ID};
 pub use ident::Ident;
 pub use registry::{ModelDef, Registry};

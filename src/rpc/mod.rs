@@ -25,7 +25,7 @@ use crate::auth::session;
 use crate::auth::users::CredentialKind;
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::behaviour::{Outcome, Settled};
-use crate::orm::{Env, UserInfo};
+use crate::orm::{empty_context, Context, Env, UserInfo};
 use crate::services::Services;
 
 /// What a call answers: its result (`None`: no `result` key in the envelope) and the
@@ -254,7 +254,11 @@ async fn run(
                 .ok_or_else(OdooError::access_denied)?;
             tracing::Span::current().record("uid", uid);
             let call = call?;
-            let context = call.context.clone().unwrap_or_default();
+            let context = call
+                .context
+                .clone()
+                .map(Arc::new)
+                .unwrap_or_else(empty_context);
             run_model_call(services, user, context, call).await
         }
         Call::Authenticate {
@@ -320,7 +324,11 @@ async fn run(
             let s = check_session(services, session_id).await?;
             tracing::Span::current().record("uid", s.uid);
             let call = call?;
-            let context = call.context.clone().unwrap_or_else(|| s.context.clone());
+            let context = call
+                .context
+                .clone()
+                .map(Arc::new)
+                .unwrap_or_else(|| s.context.clone());
             let mut reply = run_model_call(services, s.user.clone(), context, call).await?;
             if button {
                 reply.result = Some(clean_action(reply.result.take()));
@@ -335,7 +343,7 @@ async fn run(
 async fn run_model_call(
     services: &Arc<Services>,
     user: Arc<UserInfo>,
-    context: Map<String, Value>,
+    context: Context,
     call: model_call::ModelCall,
 ) -> OdooResult<Reply> {
     let outcome = if call.readonly() {
@@ -414,13 +422,14 @@ async fn session_and_call(
     system: &Env<'_>,
     session_id: Option<&str>,
     call: &model_call::ModelCall,
-) -> OdooResult<(session::Lookup, Option<(Map<String, Value>, Outcome)>)> {
+) -> OdooResult<(session::Lookup, Option<(Context, Outcome)>)> {
     match session::lookup(system, &services.auth, session_id).await? {
         session::Lookup::Live { session, touch } => {
             tracing::Span::current().record("uid", session.uid);
             let context = call
                 .context
                 .clone()
+                .map(Arc::new)
                 .unwrap_or_else(|| session.context.clone());
             let env = system.for_user(session.user.clone(), context.clone())?;
             let outcome = call.run(&env).await?;
@@ -438,7 +447,7 @@ async fn session_and_call(
 async fn settle(
     services: &Arc<Services>,
     user: Arc<UserInfo>,
-    context: Map<String, Value>,
+    context: Context,
     outcome: Outcome,
 ) -> OdooResult<Reply> {
     let result = match outcome {

@@ -15,8 +15,8 @@ use crate::auth::users::CredentialKind;
 use crate::auth::{crypto, session};
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::domain::{Domain, Op};
-use crate::orm::Env;
 use crate::orm::Ident;
+use crate::orm::{empty_context, Env};
 use crate::services::Services;
 
 /// Where Odoo 18 sends a POS it cannot open (`request.redirect`, 303).
@@ -280,7 +280,7 @@ pub async fn landing(services: &Arc<Services>, sid: Option<&str>) -> OdooResult<
     }
     let user = s.user.clone();
     in_transaction!(services, |tx| {
-        let env = system(services, &tx).for_user(user.clone(), Map::new())?;
+        let env = system(services, &tx).for_user(user.clone(), empty_context())?;
         let ids = env
             .search("pos.config", Domain::True, 0, None, None)
             .await?;
@@ -407,7 +407,7 @@ pub async fn pos_ui(
                 .model("pos.config")?
                 .method("open_ui")
                 .ok_or_else(|| OdooError::Internal("pos.config has no open_ui".into()))?;
-            let user_env = system.for_user(s.user.clone(), Map::new())?;
+            let user_env = system.for_user(s.user.clone(), empty_context())?;
             let sudo = user_env.sudo();
             let args = crate::orm::behaviour::Args {
                 ids: vec![config],
@@ -538,7 +538,7 @@ pub async fn image(
     };
     let user = s.user.clone();
     in_transaction!(services, |tx| {
-        let env = system(services, &tx).for_user(user.clone(), Map::new())?;
+        let env = system(services, &tx).for_user(user.clone(), empty_context())?;
         let found = env
             .with_context("active_test", json!(false))
             .search(
