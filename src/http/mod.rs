@@ -310,7 +310,7 @@ async fn handle(services: Arc<Services>, req: HttpRequest) -> Result<HttpRespons
         }
     };
     let mut names = CallNames::default();
-    let call = Call::from_route(services.registry, route, &params, &mut names);
+    let call = Call::from_route(services.registry, route, params, &mut names);
     let request = rpc::Request {
         call,
         names,

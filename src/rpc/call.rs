@@ -81,10 +81,10 @@ impl Call {
     pub fn from_route(
         registry: &'static Registry,
         route: &str,
-        params: &Map<String, Value>,
+        mut params: Map<String, Value>,
         names: &mut CallNames,
     ) -> OdooResult<Call> {
-        let p = Params { params };
+        let p = Params { params: &params };
         Ok(match route {
             "/jsonrpc" => {
                 let service = p.named("service", "dispatch_rpc")?;
@@ -107,12 +107,16 @@ impl Call {
             "/web/session/check" => Call::SessionCheck,
             "/web/session/destroy" => Call::SessionDestroy,
             "/web/dataset/call_kw" | "/web/dataset/call_button" => {
+                // `args` and `kwargs` are taken, not copied: nothing else reads them.
+                let args = params.remove("args");
+                let kwargs = params.remove("kwargs");
+                let p = Params { params: &params };
                 let raw = (|| {
                     RawCall::new(
                         p.required("model", "call_kw")?,
                         p.required("method", "call_kw")?,
-                        params.get("args"),
-                        params.get("kwargs"),
+                        args,
+                        kwargs,
                     )
                 })();
                 if let Ok(raw) = &raw {
@@ -196,14 +200,14 @@ impl Call {
                         RawCall::new(
                             &arg(3, "obj")?,
                             &arg(4, "method")?,
-                            Some(&args.get(5).cloned().unwrap_or(Value::Array(vec![]))),
-                            args.get(6),
+                            Some(args.get(5).cloned().unwrap_or(Value::Array(vec![]))),
+                            args.get(6).cloned(),
                         )?
                     } else {
                         RawCall::new(
                             &arg(3, "obj")?,
                             &arg(4, "method")?,
-                            Some(&Value::Array(
+                            Some(Value::Array(
                                 args.get(5..).map(<[Value]>::to_vec).unwrap_or_default(),
                             )),
                             None,

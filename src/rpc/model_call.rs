@@ -113,8 +113,8 @@ impl RawCall {
     pub fn new(
         model: &Value,
         method: &Value,
-        args: Option<&Value>,
-        kwargs: Option<&Value>,
+        args: Option<Value>,
+        kwargs: Option<Value>,
     ) -> OdooResult<RawCall> {
         let model = model
             .as_str()
@@ -126,12 +126,12 @@ impl RawCall {
             .to_string();
         let args = match args {
             None | Some(Value::Null) => vec![],
-            Some(Value::Array(a)) => a.clone(),
+            Some(Value::Array(a)) => a,
             Some(_) => return Err(OdooError::TypeError("args must be a list".into())),
         };
         let kwargs = match kwargs {
             None | Some(Value::Null) => Map::new(),
-            Some(Value::Object(m)) => m.clone(),
+            Some(Value::Object(m)) => m,
             Some(_) => return Err(OdooError::TypeError("kwargs must be a dict".into())),
         };
         Ok(RawCall {
@@ -243,26 +243,26 @@ impl ModelCall {
     pub async fn run(&self, env: &Env<'_>) -> OdooResult<Outcome> {
         let m = self.model;
         let model = m.name;
-        let value = match self.method.clone() {
-            MethodCall::Business { method, args } => return (method.run)(env, args).await,
+        let value = match &self.method {
+            MethodCall::Business { method, args } => return (method.run)(env, args.clone()).await,
             MethodCall::Create { vals_list, single } => {
-                let ids = env.create(model, vals_list).await?;
-                if single {
+                let ids = env.create(model, vals_list.clone()).await?;
+                if *single {
                     json!(ids[0])
                 } else {
                     json!(ids)
                 }
             }
             MethodCall::Write { ids, vals } => {
-                env.write(model, &ids, vals).await?;
+                env.write(model, ids, vals.clone()).await?;
                 json!(true)
             }
             MethodCall::Unlink { ids } => {
-                env.unlink(model, &ids).await?;
+                env.unlink(model, ids).await?;
                 json!(true)
             }
             MethodCall::Read { ids, fields, load } => {
-                json!(env.read(model, &ids, fields.as_deref(), load).await?)
+                records(env.read(model, ids, fields.as_deref(), *load).await?)
             }
             MethodCall::Search {
                 domain,
@@ -270,11 +270,11 @@ impl ModelCall {
                 limit,
                 order,
             } => json!(
-                env.search(model, domain, offset, limit, order.as_deref())
+                env.search(model, domain.clone(), *offset, *limit, order.as_deref())
                     .await?
             ),
             MethodCall::SearchCount { domain, limit } => {
-                json!(env.search_count(model, domain, limit).await?)
+                json!(env.search_count(model, domain.clone(), *limit).await?)
             }
             MethodCall::SearchRead {
                 domain,
@@ -283,25 +283,25 @@ impl ModelCall {
                 limit,
                 order,
                 load,
-            } => {
-                json!(
-                    env.search_read(
-                        model,
-                        domain,
-                        fields.as_deref(),
-                        offset,
-                        limit,
-                        order.as_deref(),
-                        load
-                    )
-                    .await?
+            } => records(
+                env.search_read(
+                    model,
+                    domain.clone(),
+                    fields.as_deref(),
+                    *offset,
+                    *limit,
+                    order.as_deref(),
+                    *load,
                 )
-            }
+                .await?,
+            ),
             // Odoo 18's `copy` is multi-record and answers the new ids.
-            MethodCall::Copy { ids, default } => json!(env.copy(model, &ids, default).await?),
+            MethodCall::Copy { ids, default } => {
+                json!(env.copy(model, ids, default.clone()).await?)
+            }
             MethodCall::DefaultGet { fields } => {
                 env.check_access(m, Operation::Read)?;
-                Value::Object(env.default_get(m, Some(&fields)).await?)
+                Value::Object(env.default_get(m, Some(fields)).await?)
             }
             // Like Odoo's `fields_get`, no model access check: fields restricted to
             // groups are left out, the schema itself is not secret.
@@ -318,36 +318,36 @@ impl ModelCall {
                 operator,
                 limit,
             } => json!(
-                env.name_search(model, &name, domain, &operator, limit)
+                env.name_search(model, name, domain.clone(), operator, *limit)
                     .await?
             ),
             MethodCall::NameCreate { name } => {
                 let mut vals = Map::new();
-                vals.insert(m.rec_name.to_string(), name);
+                vals.insert(m.rec_name.to_string(), name.clone());
                 let id = env.create(model, vec![vals]).await?[0];
                 let names = env.display_names(m, &[id]).await?;
                 json!([id, names.get(&id).cloned().unwrap_or_default()])
             }
             MethodCall::Exists { ids } => {
                 env.check_access(m, Operation::Read)?;
-                json!(env.existing(m, &ids).await?)
+                json!(env.existing(m, ids).await?)
             }
             MethodCall::CheckAccessRights {
                 operation,
                 raise_exception,
             } => {
-                if raise_exception {
-                    env.check_access(m, operation)?;
+                if *raise_exception {
+                    env.check_access(m, *operation)?;
                     json!(true)
                 } else {
-                    json!(env.has_access(m, operation))
+                    json!(env.has_access(m, *operation))
                 }
             }
-            MethodCall::WebSearchRead(call) => web::web_search_read(env, m, call).await?,
-            MethodCall::WebRead(call) => web::web_read(env, m, call).await?,
+            MethodCall::WebSearchRead(call) => web::web_search_read(env, m, call.clone()).await?,
+            MethodCall::WebRead(call) => web::web_read(env, m, call.clone()).await?,
             MethodCall::NameGet { ids } => {
                 env.check_access(m, Operation::Read)?;
-                let ids = env.existing(m, &ids).await?;
+                let ids = env.existing(m, ids).await?;
                 let names = env.display_names(m, &ids).await?;
                 json!(ids
                     .iter()
@@ -357,6 +357,11 @@ impl ModelCall {
         };
         Ok(Outcome::Value(value))
     }
+}
+
+/// Records as the JSON list they are answered as (moved, not re-serialized).
+fn records(records: Vec<Map<String, Value>>) -> Value {
+    Value::Array(records.into_iter().map(Value::Object).collect())
 }
 
 fn parse_method(

@@ -113,7 +113,7 @@ proptest! {
             map.insert("service".into(), json!("object"));
             map.insert("args".into(), args.clone());
             map.insert("kwargs".into(), kwargs.clone());
-            let _ = Call::from_route(registry(), route, &map, &mut CallNames::default());
+            let _ = Call::from_route(registry(), route, map, &mut CallNames::default());
         }
         for method in ["search", "read", "write", "create", "web_read", "web_search_read", "name_search", "copy", "stripe_payment_intent"] {
             let mut map = Map::new();
@@ -121,7 +121,7 @@ proptest! {
             map.insert("method".into(), json!(method));
             map.insert("args".into(), args.clone());
             map.insert("kwargs".into(), kwargs.clone());
-            let _ = Call::from_route(registry(), "/web/dataset/call_kw", &map, &mut CallNames::default());
+            let _ = Call::from_route(registry(), "/web/dataset/call_kw", map, &mut CallNames::default());
         }
     }
 
