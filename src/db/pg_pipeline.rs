@@ -35,6 +35,15 @@ use tokio_postgres::{Client, Config, NoTls, Row};
 /// (dropping a statement closes it on the server).
 const PREPARED_MAX: usize = 256;
 
+/// Calls on one session at a time, at most. A session's calls wait behind each other,
+/// and behind its backend when the kernel has that process waiting for a core (up to
+/// 30 ms seen under `perf sched` on a loaded 2-core machine): unbounded, all 64 calls of
+/// a load queued on three sessions, and a stalled backend held a third of them. Past
+/// `DEPTH` per session a call waits for the first free place on any session, in arrival
+/// order (BENCHMARKS.md, tenth round: wrk's p99 at 64 connections from 31-81 ms to 9-16
+/// ms, the rate unchanged).
+const DEPTH: usize = 12;
+
 /// Statements longer than this are prepared for their call only.
 const KEPT_SQL_MAX: usize = 16 * 1024;
 
@@ -42,6 +51,8 @@ const KEPT_SQL_MAX: usize = 16 * 1024;
 pub struct PgPipeline {
     config: Config,
     slots: Vec<Slot>,
+    /// [`DEPTH`] places per session; a call finding none free waits here, in turn.
+    places: Arc<tokio::sync::Semaphore>,
 }
 
 struct Slot {
@@ -88,6 +99,7 @@ impl PgPipeline {
                     calls: AtomicUsize::new(0),
                 })
                 .collect(),
+            places: Arc::new(tokio::sync::Semaphore::new(size.max(1) as usize * DEPTH)),
         })
     }
 
@@ -96,11 +108,17 @@ impl PgPipeline {
         self.slots.len() as u32
     }
 
-    /// The session with the fewest calls on it, opened (again) if it is not open, and
-    /// counted as taken until the returned [`Taken`] is dropped. A call's statements
-    /// wait behind those queued before them on their session: the least busy one
-    /// keeps that wait short and even.
+    /// A place ([`DEPTH`]), then the session with the fewest calls on it, opened
+    /// (again) if it is not open, and counted as taken until the returned [`Taken`] is
+    /// dropped. A call's statements wait behind those queued before them on their
+    /// session: the least busy one keeps that wait short and even.
     async fn session(self: &Arc<Self>) -> Result<(Arc<Session>, Taken), DbErr> {
+        let place = self
+            .places
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| DbErr::Custom("the read-only sessions are closed".into()))?;
         let i = (0..self.slots.len())
             .min_by_key(|&i| self.slots[i].calls.load(Ordering::Relaxed))
             .unwrap_or(0);
@@ -108,6 +126,7 @@ impl PgPipeline {
         let taken = Taken {
             pool: self.clone(),
             slot: i,
+            _place: place,
         };
         Ok((self.open(i).await?, taken))
     }
@@ -136,6 +155,7 @@ impl PgPipeline {
 struct Taken {
     pool: Arc<PgPipeline>,
     slot: usize,
+    _place: tokio::sync::OwnedSemaphorePermit,
 }
 
 impl Drop for Taken {
@@ -660,6 +680,45 @@ mod tests {
             assert_eq!(kept.get("SELECT $1::int8 AS n").map(Vec::len), Some(1));
             assert!(!kept.contains_key(&long));
         }
+        drop(pool);
+        drop_database(&url).await;
+    }
+
+    #[tokio::test]
+    #[ignore = "needs OPS_TEST_POSTGRES_URL"]
+    async fn a_session_carries_at_most_depth_calls_and_the_next_waits_its_turn() {
+        let url = database("pipe_depth").await;
+        let pool = Arc::new(PgPipeline::new(&url, 2).unwrap());
+        let mut held = Vec::new();
+        for _ in 0..2 * DEPTH {
+            let tx = begin(&pool).await.unwrap();
+            tx.query_one(stmt("SELECT 1 AS one", vec![])).await.unwrap();
+            held.push(tx);
+        }
+        for slot in &pool.slots {
+            assert_eq!(slot.calls.load(Ordering::Relaxed), DEPTH, "spread evenly");
+        }
+        let waiting = tokio::spawn({
+            let pool = pool.clone();
+            async move {
+                let tx = begin(&pool).await.unwrap();
+                let row = tx
+                    .query_one(stmt("SELECT 2::int8 AS two", vec![]))
+                    .await
+                    .unwrap()
+                    .unwrap();
+                row.try_get_by::<i64, _>("two").unwrap()
+            }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(!waiting.is_finished(), "a call past every place waits");
+        held.pop();
+        let two = tokio::time::timeout(std::time::Duration::from_secs(10), waiting)
+            .await
+            .expect("the waiting call goes once a place is free")
+            .unwrap();
+        assert_eq!(two, 2);
+        drop(held);
         drop(pool);
         drop_database(&url).await;
     }
