@@ -254,11 +254,7 @@ async fn run(
                 .ok_or_else(OdooError::access_denied)?;
             tracing::Span::current().record("uid", uid);
             let call = call?;
-            let context = call
-                .context
-                .clone()
-                .map(Arc::new)
-                .unwrap_or_else(empty_context);
+            let context = call.context.clone().unwrap_or_else(empty_context);
             run_model_call(services, user, context, call).await
         }
         Call::Authenticate {
@@ -324,11 +320,7 @@ async fn run(
             let s = check_session(services, session_id).await?;
             tracing::Span::current().record("uid", s.uid);
             let call = call?;
-            let context = call
-                .context
-                .clone()
-                .map(Arc::new)
-                .unwrap_or_else(|| s.context.clone());
+            let context = call.context.clone().unwrap_or_else(|| s.context.clone());
             let mut reply = run_model_call(services, s.user.clone(), context, call).await?;
             if button {
                 reply.result = Some(clean_action(reply.result.take()));
@@ -429,7 +421,6 @@ async fn session_and_call(
             let context = call
                 .context
                 .clone()
-                .map(Arc::new)
                 .unwrap_or_else(|| session.context.clone());
             let env = system.for_user(session.user.clone(), context.clone())?;
             let outcome = call.run(&env).await?;

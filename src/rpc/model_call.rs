@@ -4,6 +4,8 @@
 //! checked). Then [`ModelCall::run`] executes it against the ORM or the model's
 //! business method.
 
+use std::sync::Arc;
+
 use serde_json::{json, Map, Value};
 
 use super::bind::{as_object, parse_ids, Bound};
@@ -12,7 +14,7 @@ use crate::errors::{OdooError, OdooResult};
 use crate::orm::behaviour::{Args, Method, MethodKind, Outcome};
 use crate::orm::domain::{Domain, Op};
 use crate::orm::x2many::check_nesting;
-use crate::orm::{Env, ModelDef, Operation, Registry};
+use crate::orm::{Context, Env, ModelDef, Operation, Registry};
 
 /// A generic ORM method or a business method, with its bound arguments.
 #[derive(Clone, Debug)]
@@ -94,8 +96,9 @@ pub enum MethodCall {
 pub struct ModelCall {
     pub model: &'static ModelDef,
     pub method: MethodCall,
-    /// `kwargs.context`, when the client sent one.
-    pub context: Option<Map<String, Value>>,
+    /// `kwargs.context`, when the client sent one (the POS client sends it with every
+    /// call), shared with the environments the call runs in.
+    pub context: Option<Context>,
 }
 
 /// What a client sent, before parsing: `model`, `method`, `args`, `kwargs`.
@@ -203,7 +206,7 @@ impl ModelCall {
         }
         let m = registry.model(&model)?;
         let context = match kwargs.get("context") {
-            Some(Value::Object(c)) => Some(c.clone()),
+            Some(Value::Object(c)) => Some(Arc::new(c.clone())),
             _ => None,
         };
         let method = parse_method(registry, m, &method, &args, &kwargs)?;
