@@ -11,6 +11,7 @@ use crate::errors::{OdooError, OdooResult};
 use crate::orm::behaviour::Settled;
 use crate::orm::behaviour::{AfterCommit, Args, Method, MethodKind, Outcome, Param, ParamKind};
 use crate::orm::domain::{Domain, Op};
+use crate::orm::values::records_json;
 use crate::orm::Env;
 use crate::services::bus::Bus;
 use crate::services::Services;
@@ -181,10 +182,7 @@ async fn notify_synchronisation(env: &Env<'_>, args: Args) -> OdooResult<Outcome
             .search(model, Domain::leaf("id", Op::In, json!(ids)), 0, None, None)
             .await?;
         let rows = env.read(model, &existing, None, false).await?;
-        static_records.insert(
-            model.clone(),
-            Value::Array(rows.into_iter().map(Value::Object).collect()),
-        );
+        static_records.insert(model.clone(), records_json(rows));
     }
     let token = access_token(env, "pos.config", config).await?;
     let mut notifications = vec![(

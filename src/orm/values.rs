@@ -14,6 +14,11 @@ use crate::errors::{OdooError, OdooResult};
 pub const DATE_FORMAT: &str = "%Y-%m-%d";
 pub const DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
+/// Records as the JSON list they are answered as: moved into it, not serialized again.
+pub fn records_json(records: Vec<serde_json::Map<String, Value>>) -> Value {
+    Value::Array(records.into_iter().map(Value::Object).collect())
+}
+
 /// A JSON number carrying the exact text of a decimal.
 pub fn decimal_to_json(d: Decimal) -> Value {
     let text = d.normalize().to_string();

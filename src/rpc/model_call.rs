@@ -13,6 +13,7 @@ use super::web::{self, WebRead, WebSearchRead};
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::behaviour::{Args, Method, MethodKind, Outcome};
 use crate::orm::domain::{Domain, Op};
+use crate::orm::values::records_json;
 use crate::orm::x2many::check_nesting;
 use crate::orm::{Context, Env, ModelDef, Operation, Registry};
 
@@ -265,7 +266,7 @@ impl ModelCall {
                 json!(true)
             }
             MethodCall::Read { ids, fields, load } => {
-                records(env.read(model, ids, fields.as_deref(), *load).await?)
+                records_json(env.read(model, ids, fields.as_deref(), *load).await?)
             }
             MethodCall::Search {
                 domain,
@@ -286,7 +287,7 @@ impl ModelCall {
                 limit,
                 order,
                 load,
-            } => records(
+            } => records_json(
                 env.search_read(
                     model,
                     domain.clone(),
@@ -360,11 +361,6 @@ impl ModelCall {
         };
         Ok(Outcome::Value(value))
     }
-}
-
-/// Records as the JSON list they are answered as (moved, not re-serialized).
-fn records(records: Vec<Map<String, Value>>) -> Value {
-    Value::Array(records.into_iter().map(Value::Object).collect())
 }
 
 fn parse_method(

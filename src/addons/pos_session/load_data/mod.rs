@@ -25,6 +25,7 @@ use super::MODEL;
 use crate::errors::{OdooError, OdooResult};
 use crate::orm::behaviour::{Args, Outcome};
 use crate::orm::domain::Domain;
+use crate::orm::values::records_json;
 use crate::orm::Env;
 
 /// What the loaders before a model answered (Odoo's `data` argument), by model.
@@ -254,10 +255,7 @@ pub(in crate::addons) async fn load_data(env: &Env<'_>, args: Args) -> OdooResul
         let mut entry = Map::new();
         match (loader.load)(env, &loaded, loader.model, loader.fields).await {
             Ok(data) => {
-                entry.insert(
-                    "data".into(),
-                    Value::Array(data.into_iter().map(Value::Object).collect()),
-                );
+                entry.insert("data".into(), records_json(data));
                 entry.insert("fields".into(), json!(loader.fields));
             }
             Err(OdooError::AccessError(message)) => {

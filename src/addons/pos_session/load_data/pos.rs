@@ -10,6 +10,7 @@ use super::{read, search_read, Loaded, Loader};
 use crate::addons::pos_order::LINE_FIELDS as ORDER_LINE_FIELDS;
 use crate::errors::OdooResult;
 use crate::orm::domain::{Domain, Op};
+use crate::orm::values::records_json;
 use crate::orm::Env;
 
 /// Odoo 18's `pos.session._load_pos_data_fields`.
@@ -312,19 +313,17 @@ pub(in crate::addons) async fn read_pos_data(
 ) -> OdooResult<Map<String, Value>> {
     let mut out = Map::new();
     let order_rows = read(env, "pos.order", orders, &[]).await?;
-    let rows =
-        |v: Vec<Map<String, Value>>| Value::Array(v.into_iter().map(Value::Object).collect());
-    out.insert("pos.order".into(), rows(order_rows));
+    out.insert("pos.order".into(), records_json(order_rows));
     out.insert("pos.session".into(), json!([]));
     let d = Domain::leaf("pos_order_id", Op::In, json!(orders));
     out.insert(
         "pos.payment".into(),
-        rows(search_read(env, "pos.payment", d, &[]).await?),
+        records_json(search_read(env, "pos.payment", d, &[]).await?),
     );
     let d = Domain::leaf("order_id", Op::In, json!(orders));
     let line_ids = env.search("pos.order.line", d, 0, None, None).await?;
     let lines = read(env, "pos.order.line", &line_ids, ORDER_LINE_FIELDS).await?;
-    out.insert("pos.order.line".into(), rows(lines));
+    out.insert("pos.order.line".into(), records_json(lines));
     let d = Domain::leaf("pos_order_line_id", Op::In, json!(line_ids));
     let lots = search_read(
         env,
@@ -333,7 +332,7 @@ pub(in crate::addons) async fn read_pos_data(
         &["lot_name", "pos_order_line_id"],
     )
     .await?;
-    out.insert("pos.pack.operation.lot".into(), rows(lots));
+    out.insert("pos.pack.operation.lot".into(), records_json(lots));
     let custom = search_read(
         env,
         "product.attribute.custom.value",
@@ -345,6 +344,9 @@ pub(in crate::addons) async fn read_pos_data(
         ],
     )
     .await?;
-    out.insert("product.attribute.custom.value".into(), rows(custom));
+    out.insert(
+        "product.attribute.custom.value".into(),
+        records_json(custom),
+    );
     Ok(out)
 }

@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 use super::{read, search_read, Loaded, Loader};
 use crate::errors::OdooResult;
 use crate::orm::domain::{Domain, Op};
+use crate::orm::values::records_json;
 use crate::orm::Env;
 
 const PRODUCT_FIELDS: &[&str] = &[
@@ -362,7 +363,7 @@ pub(in crate::addons) async fn pricelist_items_by_product(
         &["id", "name", "display_name", "item_ids"],
     )
     .await?;
-    let rows =
-        |v: Vec<Map<String, Value>>| Value::Array(v.into_iter().map(Value::Object).collect());
-    Ok(json!({"product.pricelist.item": rows(items), "product.pricelist": rows(lists)}))
+    Ok(
+        json!({"product.pricelist.item": records_json(items), "product.pricelist": records_json(lists)}),
+    )
 }
