@@ -56,8 +56,7 @@ impl tower::Service<HttpRequest> for OdooService {
     }
 
     fn call(&mut self, req: HttpRequest) -> Self::Future {
-        let services = self.services.clone();
-        Box::pin(async move { handle(services, req).await })
+        Box::pin(handle(self.services.clone(), req))
     }
 }
 
