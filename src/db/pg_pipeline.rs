@@ -67,7 +67,10 @@ struct Session {
 }
 
 /// Statements prepared on a session, by their text, then by their parameters' types.
-type Prepared = HashMap<String, Vec<(Vec<Type>, tokio_postgres::Statement)>>;
+/// The text is hashed on every call: foldhash, seeded per process, instead of SipHash
+/// (a statement's text is hundreds of bytes; the map is bounded by [`PREPARED_MAX`]).
+type Prepared =
+    HashMap<String, Vec<(Vec<Type>, tokio_postgres::Statement)>, foldhash::fast::RandomState>;
 
 impl PgPipeline {
     /// `size` sessions on the server `url` names, each read-only; `None` when the
@@ -144,7 +147,7 @@ impl PgPipeline {
         });
         let session = Arc::new(Session {
             client,
-            prepared: Mutex::new(HashMap::new()),
+            prepared: Mutex::new(Prepared::default()),
         });
         *slot = Some(session.clone());
         Ok(session)

@@ -27,9 +27,12 @@ const KEPT: usize = 512;
 /// whatever its callers send.
 const KEY_MAX: usize = 4096;
 
+/// Keyed with foldhash, seeded per process: a key is a few hundred bytes and is hashed
+/// on every call, where SipHash took 1% of a `search_read`'s instructions (BENCHMARKS.md,
+/// eleventh round). The map is bounded ([`KEPT`]), so colliding keys cost little.
 #[derive(Default)]
 pub struct Statements {
-    kept: Mutex<HashMap<String, Statement>>,
+    kept: Mutex<HashMap<String, Statement, foldhash::fast::RandomState>>,
 }
 
 impl Statements {
