@@ -68,7 +68,8 @@ struct Session {
 
 /// Statements prepared on a session, by their text, then by their parameters' types.
 /// The text is hashed on every call: foldhash, seeded per process, instead of SipHash
-/// (a statement's text is hundreds of bytes; the map is bounded by [`PREPARED_MAX`]).
+/// (a statement's text is hundreds of bytes: SipHash took 1.2% of a `search_read`'s
+/// instructions; the map is bounded by [`PREPARED_MAX`]).
 type Prepared =
     HashMap<String, Vec<(Vec<Type>, tokio_postgres::Statement)>, foldhash::fast::RandomState>;
 

@@ -28,7 +28,7 @@ const KEPT: usize = 512;
 const KEY_MAX: usize = 4096;
 
 /// Keyed with foldhash, seeded per process: a key is a few hundred bytes and is hashed
-/// on every call, where SipHash took 1% of a `search_read`'s instructions (BENCHMARKS.md,
+/// on every call, where SipHash took 0.6% of a `search_read`'s instructions (BENCHMARKS.md,
 /// eleventh round). The map is bounded ([`KEPT`]), so colliding keys cost little.
 #[derive(Default)]
 pub struct Statements {
