@@ -373,11 +373,58 @@ pub(super) fn ids_of(v: &Value) -> Vec<i64> {
 }
 
 /// An integer column of a row, whatever width the backend returns.
+///
+/// Rows of the read-only sessions (`db::pg_pipeline`, `db::sqlite_reads`) hold their
+/// values as read: the width is looked at, not tried. Trying `i64` first on
+/// PostgreSQL's `int4` ids failed with a formatted error for every row, about 1% of a
+/// `search_read`'s instructions (BENCHMARKS.md, twelfth round).
 pub fn row_id(row: &sea_orm::QueryResult, col: &str) -> OdooResult<i64> {
+    if let Some(proxy) = row.try_as_proxy_row() {
+        match proxy.values.get(col) {
+            Some(sea_orm::Value::BigInt(Some(v))) => return Ok(*v),
+            Some(sea_orm::Value::Int(Some(v))) => return Ok(i64::from(*v)),
+            Some(sea_orm::Value::SmallInt(Some(v))) => return Ok(i64::from(*v)),
+            _ => {}
+        }
+    }
     if let Ok(v) = row.try_get_by::<i64, _>(col) {
         return Ok(v);
     }
     row.try_get_by::<i32, _>(col)
         .map(i64::from)
         .map_err(|e| OdooError::internal(format!("reading {col}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::row_id;
+    use sea_orm::{ProxyRow, QueryResult, Value};
+
+    fn row(value: Value) -> QueryResult {
+        ProxyRow::new([("id".to_string(), value)].into_iter().collect()).into()
+    }
+
+    #[test]
+    fn row_id_reads_every_integer_width_of_a_proxy_row() {
+        assert_eq!(row_id(&row(Value::Int(Some(7))), "id").unwrap(), 7);
+        assert_eq!(
+            row_id(&row(Value::BigInt(Some(1 << 40))), "id").unwrap(),
+            1 << 40
+        );
+        assert_eq!(row_id(&row(Value::SmallInt(Some(-3))), "id").unwrap(), -3);
+    }
+
+    #[test]
+    fn row_id_refuses_what_is_no_integer() {
+        for value in [
+            Value::Int(None),
+            Value::BigInt(None),
+            Value::String(Some(Box::new("7".into()))),
+        ] {
+            let err = row_id(&row(value.clone()), "id").unwrap_err();
+            assert!(err.to_string().contains("reading id"), "{value:?}: {err}");
+        }
+        let err = row_id(&row(Value::Int(Some(1))), "missing").unwrap_err();
+        assert!(err.to_string().contains("reading missing"), "{err}");
+    }
 }
