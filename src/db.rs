@@ -76,6 +76,12 @@ fn postgres_pool_options(size: u32) -> sea_orm::sqlx::postgres::PgPoolOptions {
     sea_orm::sqlx::postgres::PgPoolOptions::new()
         .max_connections(size)
         .test_before_acquire(false)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                sea_orm::sqlx::Executor::execute(conn, BACKEND_WARM_UP).await?;
+                Ok(())
+            })
+        })
         .before_acquire(|conn, meta| {
             Box::pin(async move {
                 if meta.idle_for >= PING_AFTER_IDLE {
@@ -86,6 +92,21 @@ fn postgres_pool_options(size: u32) -> sea_orm::sqlx::postgres::PgPoolOptions {
             })
         })
 }
+
+/// What every PostgreSQL session the server opens runs first: it has its backend
+/// allocate and free one 4 MiB block.
+///
+/// A backend built on glibc's malloc (Debian's, for one) gives the top of its heap
+/// back to the kernel whenever more than 128 KiB of it is free. A statement scanning a
+/// B-tree index allocates a scan state of about 27 KiB; where that falls past the
+/// heap's top, glibc grew the heap with `brk` and gave it back when the statement
+/// ended, so every statement of a session paid three `brk` calls and the page faults
+/// of memory the kernel hands out zeroed anew (`strace` on a read-only backend under
+/// load, BENCHMARKS.md, thirteenth round: 7 µs of PostgreSQL's kernel time per
+/// `search_read`). A freed block above glibc's mmap threshold raises that threshold to
+/// its size and the trimming threshold to twice that, for the backend's life: its heap
+/// then keeps up to 8 MiB free instead of 128 KiB. Elsewhere it is one cheap statement.
+pub(crate) const BACKEND_WARM_UP: &str = "SELECT length(repeat('x', 4194304))";
 
 /// Connections to PostgreSQL: a few per core keep every core busy while others wait on
 /// the network; more would only queue inside the server.

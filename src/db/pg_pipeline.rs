@@ -146,6 +146,10 @@ impl PgPipeline {
                 tracing::warn!("a read-only PostgreSQL session ended: {e}");
             }
         });
+        client
+            .batch_execute(super::BACKEND_WARM_UP)
+            .await
+            .map_err(conn_err)?;
         let session = Arc::new(Session {
             client,
             prepared: Mutex::new(Prepared::default()),

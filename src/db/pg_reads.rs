@@ -68,7 +68,11 @@ impl PgReads {
                 return Ok(conn);
             }
         }
-        self.options.connect().await.map_err(conn_err)
+        let mut conn = self.options.connect().await.map_err(conn_err)?;
+        sea_orm::sqlx::Executor::execute(&mut conn, super::BACKEND_WARM_UP)
+            .await
+            .map_err(conn_err)?;
+        Ok(conn)
     }
 
     fn give_back(&self, conn: PgConnection) {
