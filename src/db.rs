@@ -78,7 +78,7 @@ fn postgres_pool_options(size: u32) -> sea_orm::sqlx::postgres::PgPoolOptions {
         .test_before_acquire(false)
         .after_connect(|conn, _| {
             Box::pin(async move {
-                sea_orm::sqlx::Executor::execute(conn, BACKEND_WARM_UP).await?;
+                warm_up(conn).await;
                 Ok(())
             })
         })
@@ -105,8 +105,18 @@ fn postgres_pool_options(size: u32) -> sea_orm::sqlx::postgres::PgPoolOptions {
 /// load, BENCHMARKS.md, thirteenth round: 7 µs of PostgreSQL's kernel time per
 /// `search_read`). A freed block above glibc's mmap threshold raises that threshold to
 /// its size and the trimming threshold to twice that, for the backend's life: its heap
-/// then keeps up to 8 MiB free instead of 128 KiB. Elsewhere it is one cheap statement.
+/// then keeps up to 8 MiB free instead of 128 KiB. Elsewhere it is one cheap statement;
+/// a session where it fails is used as it is.
 pub(crate) const BACKEND_WARM_UP: &str = "SELECT length(repeat('x', 4194304))";
+
+/// [`BACKEND_WARM_UP`] on a new sqlx session. It only spares the backend work later: a
+/// session where it fails (a server that refuses it) is used as it is, and a broken
+/// one fails its first call as it would have anyway.
+pub(crate) async fn warm_up(conn: &mut sea_orm::sqlx::PgConnection) {
+    if let Err(e) = sea_orm::sqlx::Executor::execute(conn, BACKEND_WARM_UP).await {
+        tracing::debug!("a PostgreSQL session's warm-up failed: {e}");
+    }
+}
 
 /// Connections to PostgreSQL: a few per core keep every core busy while others wait on
 /// the network; more would only queue inside the server.

@@ -146,10 +146,9 @@ impl PgPipeline {
                 tracing::warn!("a read-only PostgreSQL session ended: {e}");
             }
         });
-        client
-            .batch_execute(super::BACKEND_WARM_UP)
-            .await
-            .map_err(conn_err)?;
+        if let Err(e) = client.batch_execute(super::BACKEND_WARM_UP).await {
+            tracing::debug!("a read-only PostgreSQL session's warm-up failed: {e}");
+        }
         let session = Arc::new(Session {
             client,
             prepared: Mutex::new(Prepared::default()),

@@ -69,9 +69,7 @@ impl PgReads {
             }
         }
         let mut conn = self.options.connect().await.map_err(conn_err)?;
-        sea_orm::sqlx::Executor::execute(&mut conn, super::BACKEND_WARM_UP)
-            .await
-            .map_err(conn_err)?;
+        super::warm_up(&mut conn).await;
         Ok(conn)
     }
 
